@@ -1,0 +1,109 @@
+/* run.h — one run of a result program: options, output files, claims and
+ * provenance.
+ *
+ * Life of a program:
+ *
+ *     run_ctx run;
+ *     run_begin(&run, "zhu_e13", "what it computes", argc, argv);
+ *     long reps = run.ci ? 4000 : 100000;           // profile defaults
+ *     opts_spec spec[] = {{"reps", OPT_INT, &reps, 1, 1e9, "replicates"}, {0}};
+ *     run_parse(&run, spec);                        // validate, or exit 2
+ *     FILE *f = run_open(&run, ".tsv", "t\tmean\tse");
+ *     ...                                           // compute, write rows
+ *     run_close(&run, f);                           // atomic rename
+ *     run_value(&run, "slope", "%.3f", b);          // a number for the report
+ *     run_claim(&run, "ZHU-E13", "E[L] at t=1", REL_EQ, m, p, tol, "4 SE", ...);
+ *     return run_finish(&run);                      // vals, provenance, claims
+ *
+ * Data files are written to a temporary name and renamed when complete, so
+ * no reader ever sees a partial file; run_fail removes the temporaries.
+ * Files under <outdir>:
+ *     <name><suffix>      data, with a '#' header block (program, commit,
+ *                         profile, seed, every option's value)
+ *     <name>.vals.tsv     key, value: numbers quoted by the report
+ *     <name>.prov.tsv     wall time, host, threads: kept apart, because they
+ *                         change from run to run while the data must not
+ *     <name>.claims.tsv   one row per check; written last, so its presence
+ *                         means the run completed (it is the make target)
+ */
+#ifndef SGDN_RUN_H
+#define SGDN_RUN_H
+
+#include <stdio.h>
+#include "opts.h"
+
+#define RUN_MAX_FILES 32
+#define RUN_MAX_OPTS 64
+
+typedef enum { REL_EQ, REL_LE, REL_GE, REL_NE } claim_rel;
+
+typedef struct {
+    FILE *f;
+    char tmp[1024];
+    char final[1024];
+} run_file;
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+} run_buf;
+
+typedef struct {
+    const char *name;     /* program name: stem of every output file */
+    const char *summary;
+    const char *argv0;
+    const char *profile;  /* "paper" or "ci" */
+    int ci;               /* profile is ci */
+    long seed;
+    const char *outdir;
+    int help;
+    const char *commit;
+    int argc;
+    char **argv;
+    opts_spec specs[RUN_MAX_OPTS];
+    run_file files[RUN_MAX_FILES];
+    run_buf vals, claims;
+    int n_claims, n_failed;
+    double t_start, t_last_progress;
+} run_ctx;
+
+/* Read --profile (paper or ci; exit 2 on anything else) so that the
+ * program can set its profile's defaults before run_parse. */
+void run_begin(run_ctx *r, const char *name, const char *summary, int argc, char **argv);
+/* Parse every option (the program's specs plus --profile, --seed,
+ * --outdir, --help); on error print one line and the usage and exit 2. */
+void run_parse(run_ctx *r, const opts_spec *specs);
+/* Fail as run_parse does, for a check across options made after it
+ * ("--tmax must exceed --tmin"). */
+void run_usage_error(run_ctx *r, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+FILE *run_open(run_ctx *r, const char *suffix, const char *columns);
+void run_close(run_ctx *r, FILE *f);
+
+void run_value(run_ctx *r, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A check: status is pass when
+ *   REL_EQ |measured − predicted| ≤ tol,   REL_LE measured ≤ predicted + tol,
+ *   REL_GE measured ≥ predicted − tol,     REL_NE |measured − predicted| > tol
+ * (REL_NE: the measurement refutes the prediction at this tolerance).
+ * verdict is one of "reproduced", "reproduced with correction",
+ * "not reproduced", "not attempted". */
+void run_claim(run_ctx *r, const char *id, const char *check, claim_rel rel, double measured,
+               double predicted, double tol, const char *tol_basis, const char *verdict,
+               const char *note);
+int claim_passes(claim_rel rel, double measured, double predicted, double tol);
+const char *claim_rel_name(claim_rel rel);
+int claim_rel_parse(const char *s, claim_rel *rel);
+int claim_verdict_valid(const char *v);
+
+/* Progress on stderr, at most every few seconds; frac in [0, 1]. */
+void run_progress(run_ctx *r, const char *what, double frac);
+/* Exit 1 with "name: error: ..." after removing every temporary file. */
+void run_fail(run_ctx *r, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* run_fail with a divergence message unless all of x[0..n) are finite. */
+void run_require_finite(run_ctx *r, const double *x, size_t n, const char *what);
+int run_finish(run_ctx *r);
+
+double run_wall_seconds(void);
+
+#endif

@@ -1,0 +1,316 @@
+/* run.c — see run.h. */
+#include "run.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+void openblas_set_num_threads(int);
+char *openblas_get_corename(void);
+
+double run_wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void buf_printf(run_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_printf(run_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        size_t room = b->cap - b->len;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
+        va_end(ap);
+        if (k >= 0 && (size_t)k < room) {
+            b->len += (size_t)k;
+            return;
+        }
+        b->cap = 2 * b->cap + (size_t)k + 256;
+        b->s = realloc(b->s, b->cap);
+    }
+}
+
+/* Tabs and newlines would break the TSV row. */
+static void sanitize(char *s)
+{
+    for (; *s; s++)
+        if (*s == '\t' || *s == '\n' || *s == '\r')
+            *s = ' ';
+}
+
+static void remove_temporaries(run_ctx *r)
+{
+    for (int i = 0; i < RUN_MAX_FILES; i++)
+        if (r->files[i].f) {
+            fclose(r->files[i].f);
+            unlink(r->files[i].tmp);
+            r->files[i].f = NULL;
+        }
+}
+
+void run_fail(run_ctx *r, const char *fmt, ...)
+{
+    va_list ap;
+    remove_temporaries(r);
+    fprintf(stderr, "%s: error: ", r->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+void run_usage_error(run_ctx *r, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: error: ", r->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    opts_usage(stderr, r->name, r->summary, r->specs);
+    exit(2);
+}
+
+void run_begin(run_ctx *r, const char *name, const char *summary, int argc, char **argv)
+{
+    memset(r, 0, sizeof *r);
+    r->name = name;
+    r->summary = summary;
+    r->argv0 = argv[0];
+    r->argc = argc;
+    r->argv = argv;
+    r->seed = 1;
+    r->t_start = r->t_last_progress = run_wall_seconds();
+    const char *p = opts_peek(argc, argv, "profile");
+    r->profile = p ? p : "paper";
+    if (strcmp(r->profile, "paper") && strcmp(r->profile, "ci")) {
+        fprintf(stderr, "%s: error: --profile must be 'paper' or 'ci', got '%s'\n", name, r->profile);
+        fprintf(stderr, "usage: %s [--profile paper|ci] [options]; see --help\n", name);
+        exit(2);
+    }
+    r->ci = strcmp(r->profile, "ci") == 0;
+    r->outdir = r->ci ? "data/ci" : "data/paper";
+    const char *c = getenv("SGDN_COMMIT");
+    r->commit = c && *c ? c : "unknown";
+    /* Parallelism is over independent replicates (OpenMP); BLAS calls
+     * inside them must be sequential, or threads would oversubscribe and
+     * threaded reductions could change the last bits of a result. */
+    openblas_set_num_threads(1);
+}
+
+void run_parse(run_ctx *r, const opts_spec *specs)
+{
+    const char *peeked = r->profile;
+    int k = 0;
+    char err[1024];
+    r->specs[k++] = (opts_spec){"profile", OPT_STRING, &r->profile, 0, 0, "paper or ci: sample sizes"};
+    r->specs[k++] = (opts_spec){"seed", OPT_INT, &r->seed, 0, 9007199254740992.0, "random seed"};
+    r->specs[k++] = (opts_spec){"outdir", OPT_STRING, &r->outdir, 0, 0, "output directory"};
+    r->specs[k++] = (opts_spec){"help", OPT_FLAG, &r->help, 0, 0, "print this help and exit"};
+    for (const opts_spec *s = specs; s && s->name; s++) {
+        if (k == RUN_MAX_OPTS - 1) {
+            fprintf(stderr, "%s: error: too many options\n", r->name);
+            exit(2);
+        }
+        r->specs[k++] = *s;
+    }
+    r->specs[k] = (opts_spec){0};
+    if (opts_parse(r->specs, r->argc, r->argv, err, sizeof err))
+        run_usage_error(r, "%s", err);
+    if (strcmp(r->profile, peeked))
+        run_usage_error(r, "give --profile once");
+    if (r->help) {
+        opts_usage(stdout, r->name, r->summary, r->specs);
+        exit(0);
+    }
+    if (access(r->outdir, W_OK | X_OK) != 0)
+        run_usage_error(r, "cannot write to output directory '%s'", r->outdir);
+}
+
+FILE *run_open(run_ctx *r, const char *suffix, const char *columns)
+{
+    int i = 0;
+    while (i < RUN_MAX_FILES && r->files[i].f)
+        i++;
+    if (i == RUN_MAX_FILES)
+        run_fail(r, "too many open output files");
+    run_file *rf = &r->files[i];
+    snprintf(rf->final, sizeof rf->final, "%s/%s%s", r->outdir, r->name, suffix);
+    snprintf(rf->tmp, sizeof rf->tmp, "%s.tmp%ld", rf->final, (long)getpid());
+    rf->f = fopen(rf->tmp, "w");
+    if (!rf->f)
+        run_fail(r, "cannot create '%s'", rf->tmp);
+    if (columns) {
+        char params[4096];
+        opts_format(r->specs + 4, params, sizeof params);
+        fprintf(rf->f, "# program: %s\n# summary: %s\n# commit: %s\n# profile: %s\n# seed: %ld\n",
+                r->name, r->summary, r->commit, r->profile, r->seed);
+        fprintf(rf->f, "# options: %s\n# %s\n", params, columns);
+    }
+    return rf->f;
+}
+
+void run_close(run_ctx *r, FILE *f)
+{
+    for (int i = 0; i < RUN_MAX_FILES; i++) {
+        run_file *rf = &r->files[i];
+        if (rf->f != f)
+            continue;
+        int bad = fflush(f) != 0 || ferror(f);
+        bad |= fclose(f) != 0;
+        rf->f = NULL;
+        if (bad) {
+            unlink(rf->tmp);
+            run_fail(r, "write error on '%s'", rf->final);
+        }
+        if (rename(rf->tmp, rf->final)) {
+            unlink(rf->tmp);
+            run_fail(r, "cannot rename '%s' to '%s'", rf->tmp, rf->final);
+        }
+        return;
+    }
+    run_fail(r, "run_close on a file not opened by run_open");
+}
+
+void run_value(run_ctx *r, const char *key, const char *fmt, ...)
+{
+    char v[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v, sizeof v, fmt, ap);
+    va_end(ap);
+    sanitize(v);
+    buf_printf(&r->vals, "%s\t%s\n", key, v);
+}
+
+static const char *rel_names[] = {"eq", "le", "ge", "ne"};
+
+const char *claim_rel_name(claim_rel rel)
+{
+    return rel_names[rel];
+}
+
+int claim_rel_parse(const char *s, claim_rel *rel)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, rel_names[i]) == 0) {
+            *rel = (claim_rel)i;
+            return 0;
+        }
+    return -1;
+}
+
+int claim_passes(claim_rel rel, double m, double p, double tol)
+{
+    if (!isfinite(m) || !isfinite(p) || !(tol >= 0))
+        return 0;
+    switch (rel) {
+    case REL_EQ:
+        return fabs(m - p) <= tol;
+    case REL_LE:
+        return m <= p + tol;
+    case REL_GE:
+        return m >= p - tol;
+    case REL_NE:
+        return fabs(m - p) > tol;
+    }
+    return 0;
+}
+
+int claim_verdict_valid(const char *v)
+{
+    static const char *ok[] = {"reproduced", "reproduced with correction", "not reproduced",
+                               "not attempted"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(v, ok[i]) == 0)
+            return 1;
+    return 0;
+}
+
+void run_claim(run_ctx *r, const char *id, const char *check, claim_rel rel, double measured,
+               double predicted, double tol, const char *tol_basis, const char *verdict,
+               const char *note)
+{
+    char c[512], b[512], n[1024];
+    if (!claim_verdict_valid(verdict))
+        run_fail(r, "claim %s: invalid verdict '%s'", id, verdict);
+    snprintf(c, sizeof c, "%s", check);
+    snprintf(b, sizeof b, "%s", tol_basis);
+    snprintf(n, sizeof n, "%s", note ? note : "");
+    sanitize(c);
+    sanitize(b);
+    sanitize(n);
+    int pass = claim_passes(rel, measured, predicted, tol);
+    buf_printf(&r->claims, "%s\t%s\t%s\t%.9g\t%.9g\t%s\t%.9g\t%s\t%s\t%s\n", id, c,
+               pass ? "pass" : "fail", measured, predicted, claim_rel_name(rel), tol, b, verdict, n);
+    r->n_claims++;
+    r->n_failed += !pass;
+}
+
+void run_progress(run_ctx *r, const char *what, double frac)
+{
+    double now = run_wall_seconds();
+    if (now - r->t_last_progress < 3.0 && frac < 1.0)
+        return;
+    r->t_last_progress = now;
+    fprintf(stderr, "%s: %s %3.0f%% (%.1f s)\n", r->name, what, 100.0 * frac, now - r->t_start);
+}
+
+void run_require_finite(run_ctx *r, const double *x, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            run_fail(r, "diverged: %s has a non-finite value (NaN or overflow) at index %zu",
+                     what, i);
+}
+
+static void write_text(run_ctx *r, const char *suffix, const char *header, const run_buf *b)
+{
+    FILE *f = run_open(r, suffix, NULL);
+    if (header)
+        fputs(header, f);
+    if (b->len)
+        fwrite(b->s, 1, b->len, f);
+    run_close(r, f);
+}
+
+int run_finish(run_ctx *r)
+{
+    char host[256] = "unknown", params[4096], date[64];
+    run_buf prov = {0};
+    time_t now = time(NULL);
+    int threads = 1;
+#ifdef _OPENMP
+    threads = omp_get_max_threads();
+#endif
+    gethostname(host, sizeof host);
+    strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
+    opts_format(r->specs + 4, params, sizeof params);
+    sanitize(params);
+    buf_printf(&prov, "program\t%s\ncmd\t%s --profile %s --seed %ld %s\nprofile\t%s\nseed\t%ld\n",
+               r->name, r->name, r->profile, r->seed, params, r->profile, r->seed);
+    buf_printf(&prov, "commit\t%s\nwall_s\t%.1f\nthreads\t%d\nhost\t%s\ndate\t%s\nblas_core\t%s\n",
+               r->commit, run_wall_seconds() - r->t_start, threads, host, date,
+               openblas_get_corename());
+    write_text(r, ".vals.tsv", NULL, &r->vals);
+    write_text(r, ".prov.tsv", NULL, &prov);
+    write_text(r, ".claims.tsv",
+               "id\tcheck\tstatus\tmeasured\tpredicted\trelation\ttolerance\ttol_basis\tverdict\tnote\n",
+               &r->claims);
+    fprintf(stderr, "%s: done in %.1f s, %d checks, %d failed\n", r->name,
+            run_wall_seconds() - r->t_start, r->n_claims, r->n_failed);
+    free(prov.s);
+    free(r->vals.s);
+    free(r->claims.s);
+    return 0;
+}
