@@ -99,7 +99,7 @@ $(D)/%.claims.tsv: $(BIN)/% | $(D)
 # profile rebuilds them from the other data set.
 $(shell mkdir -p figures; [ "$$(cat figures/.profile 2>/dev/null)" = "$(PROFILE)" ] || echo $(PROFILE) > figures/.profile)
 figures/fig-%.pdf: figures/fig-%.gp figures/style.gp figures/.profile \
-                   $$(patsubst %,$(D)/%.claims.tsv,$$(FIGDATA_$$*)) | $(B)/.deps-report
+                   $$(addprefix $(D)/,$$(addsuffix .claims.tsv,$$(FIGDATA_$$*))) | $(B)/.deps-report
 	gnuplot -e "datadir='$(D)'; outfile='$@.tmp'" $< && mv $@.tmp $@
 $(patsubst %,fig-%,$(FIGS)): fig-%: figures/fig-%.pdf
 
