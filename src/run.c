@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <gsl/gsl_errno.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -106,6 +107,8 @@ void run_begin(run_ctx *r, const char *name, const char *summary, int argc, char
      * inside them must be sequential, or threads would oversubscribe and
      * threaded reductions could change the last bits of a result. */
     openblas_set_num_threads(1);
+    /* GSL's default handler aborts; every caller checks return codes. */
+    gsl_set_error_handler_off();
 }
 
 void run_parse(run_ctx *r, const opts_spec *specs)
@@ -145,8 +148,10 @@ FILE *run_open(run_ctx *r, const char *suffix, const char *columns)
     if (i == RUN_MAX_FILES)
         run_fail(r, "too many open output files");
     run_file *rf = &r->files[i];
-    snprintf(rf->final, sizeof rf->final, "%s/%s%s", r->outdir, r->name, suffix);
-    snprintf(rf->tmp, sizeof rf->tmp, "%s.tmp%ld", rf->final, (long)getpid());
+    char path[900];
+    snprintf(path, sizeof path, "%s/%s%s", r->outdir, r->name, suffix);
+    snprintf(rf->final, sizeof rf->final, "%s", path);
+    snprintf(rf->tmp, sizeof rf->tmp, "%s.tmp%ld", path, (long)getpid());
     rf->f = fopen(rf->tmp, "w");
     if (!rf->f)
         run_fail(r, "cannot create '%s'", rf->tmp);

@@ -85,11 +85,28 @@ void stats_binom_wilson(long k, long n, double alpha, double *lo, double *hi)
     *hi = fmin(1.0, centre + half);
 }
 
+/* x in (0,1) with cdf(x) = target for an increasing cdf, by bisection: the
+ * beta-quantile functions of GSL fail to converge for large n. */
+static double beta_quantile(double target, double a, double b, int upper)
+{
+    double lo = 0.0, hi = 1.0;
+    for (int it = 0; it < 200 && hi - lo > 1e-15; it++) {
+        double mid = 0.5 * (lo + hi);
+        double c = upper ? 1.0 - gsl_cdf_beta_Q(mid, a, b) : gsl_cdf_beta_P(mid, a, b);
+        if (c < target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
 void stats_binom_exact(long k, long n, double alpha, double *lo, double *hi)
 {
-    /* P(X >= k | lo) = alpha/2 and P(X <= k | hi) = alpha/2. */
-    *lo = k == 0 ? 0.0 : gsl_cdf_beta_Pinv(alpha / 2, (double)k, (double)(n - k + 1));
-    *hi = k == n ? 1.0 : gsl_cdf_beta_Qinv(alpha / 2, (double)(k + 1), (double)(n - k));
+    /* Clopper–Pearson: lo is the alpha/2 quantile of Beta(k, n−k+1), hi the
+     * 1 − alpha/2 quantile of Beta(k+1, n−k). */
+    *lo = k == 0 ? 0.0 : beta_quantile(alpha / 2, (double)k, (double)(n - k + 1), 0);
+    *hi = k == n ? 1.0 : beta_quantile(1 - alpha / 2, (double)(k + 1), (double)(n - k), 1);
 }
 
 static int cmp_double(const void *a, const void *b)
