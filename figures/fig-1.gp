@@ -9,7 +9,7 @@ set logscale xy
 set format x "10^{%L}"; set format y "10^{%L}"
 set xlabel "time t"
 set ylabel "E[L(θ_t) − L(θ_0)]"
-set key top left
+set key bottom right
 set yrange [1e-5:1]
 names = "isotropic diag random aligned maximiser"
 plot for [s=0:4] f index s u 3:4:(1.96*$5) w yerrorbars lt s+1 title word(names, s+1), \

@@ -75,7 +75,7 @@ static void dense_instance(const params *p, uint64_t seed, long i, instance *in)
             u1Su1 += U[a * D] * S[a * D + b] * U[b * D];
     double lam1 = w[0];
     in->a = u1Su1 * trH / (lam1 * trS);          /* the largest a with (16) */
-    in->R = D * trHS / (trS * trH);               /* Tr(HΣ)/Tr(HΣ̄) */
+    in->R = D * trHS / (trS * trH);               /* Tr(HΣ)/Tr(HΣiso) */
     in->bound_c = in->a * lam1 * lam1 * D / (trH * trH); /* corrected Eq. 47 */
     in->bound_p = in->a * lam1 * D / (trH * trH);        /* Eq. 47 as printed */
     in->upper = lam1 * D / trH;                   /* from Tr(HΣ) ≤ λ1 TrΣ */

@@ -7,7 +7,7 @@ set -euo pipefail
 dir=$1 profile=$2
 esc='{ v=$0; sub(/^[^\t]*\t/, "", v);
        gsub(/\\/, "\\textbackslash ", v); gsub(/[&%$#_{}]/, "\\\\&", v);
-       gsub(/~/, "\\textasciitilde ", v); gsub(/\^/, "\\textasciicircum ", v);
+       gsub(/~/, "\\textasciitilde ", v); gsub(/\^/, "\\textasciicircum ", v); gsub(/--/, "-{}-", v);
        printf "\\defval{%s%s}{%s}\n", prefix, $1, v }'
 printf '\\defval{profile}{%s}\n' "$profile"
 for f in "$dir"/*.vals.tsv; do
