@@ -172,8 +172,16 @@ $(SB)/libsgdn.a: $(patsubst src/%.c,$(SB)/obj/%.o,$(wildcard src/*.c))
 $(SB)/tests/%: tests/%.c $(SB)/libsgdn.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< $(SB)/libsgdn.a $(LDLIBS) -lcmocka -o $@
-test-sanitize: $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS))
-	@ASAN_OPTIONS=detect_leaks=0 tests/run_unit.sh $^
+$(SB)/bin/%: src/progs/%.c $(SB)/libsgdn.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< $(SB)/libsgdn.a $(LDLIBS) -o $@
+# the unit tests, then every program once on its test arguments
+test-sanitize: $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS)) $(patsubst %,$(SB)/bin/%,$(PROGS))
+	@ASAN_OPTIONS=detect_leaks=0 tests/run_unit.sh $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS))
+	@d=$$(mktemp -d); fail=0; \
+	 $(foreach p,$(PROGS),ASAN_OPTIONS=detect_leaks=0 $(SB)/bin/$(p) --profile ci --outdir $$d $(TESTARGS_$(p)) \
+	     2>$$d/err || { fail=1; echo "FAILED under sanitizers: $(p)"; tail -n 20 $$d/err; };) \
+	 rm -rf $$d; [ $$fail = 0 ] && echo "sanitized programs: $(words $(PROGS)) ran clean"
 
 # --- benchmarks -------------------------------------------------------------
 bench: $(patsubst %,$(BIN)/%,$(BENCHES))
