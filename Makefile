@@ -103,8 +103,10 @@ figures/fig-%.pdf: figures/fig-%.gp figures/style.gp figures/.profile \
 	gnuplot -e "datadir='$(D)'; outfile='$@.tmp'" $< && mv $@.tmp $@
 $(patsubst %,fig-%,$(FIGS)): fig-%: figures/fig-%.pdf
 
+# shell-quote a make string
+quote = '$(subst ','\'',$(1))'
 list-figures:
-	@$(foreach n,$(FIGS),printf 'fig-%s\t%s\t%s\n' '$(n)' '$(FIGCLAIMS_$(n))' '$(FIGTITLE_$(n))';)
+	@$(foreach n,$(FIGS),printf 'fig-%s\t%s\t%s\n' '$(n)' $(call quote,$(FIGCLAIMS_$(n))) $(call quote,$(FIGTITLE_$(n)));)
 
 # --- claims -----------------------------------------------------------------
 check: $(BIN)/claims_gate $(CLAIMS)
