@@ -101,10 +101,13 @@ double linreg_phi_dmeanlog(double phi);
  *     dρ = [−ρ + ηc(d−1)(2L* + ρ²)/(2ρ)] dt + √(ηc s(ρ)) dW,
  * s(ρ) = 2L* + 2ρ² for the exact (Gaussian-input) noise and
  * s(ρ) = 2L* + ρ² for Mori's decoupled noise (2L/B)H.  Both have the same
- * tangential part, so they share the drift.  Use with diffusion1d.h. */
+ * tangential part, so they share the drift.  Use with diffusion1d.h.
+ * hdrift replaces the −ρ of the drift by −hdrift·ρ: 1 is the SDE limit,
+ * 1 − η/2 matches the discrete recursion's exact stationary second moment
+ * (E|u|'² = E|(I − ηxxᵀ)u|² + … gives 2η − η² where the SDE has 2η). */
 typedef struct {
     int d;
-    double eta, c, Lstar;
+    double eta, c, Lstar, hdrift;
     int decoupled; /* 1: Mori's Eq. 6 noise; 0: exact */
 } linreg_radial;
 double linreg_radial_drift(double rho, void *p);

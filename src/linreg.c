@@ -261,7 +261,7 @@ double linreg_phi_dmeanlog(double phi)
 double linreg_radial_drift(double rho, void *p)
 {
     const linreg_radial *q = p;
-    return -rho + q->eta * q->c * (q->d - 1) * (2 * q->Lstar + rho * rho) / (2 * rho);
+    return -q->hdrift * rho + q->eta * q->c * (q->d - 1) * (2 * q->Lstar + rho * rho) / (2 * rho);
 }
 
 double linreg_radial_var(double rho, void *p)

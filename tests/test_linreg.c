@@ -169,7 +169,7 @@ static void radial_matches_population(void **state)
     for (int i = 0; i < d; i++)
         for (int j = 0; j < d; j++)
             rad += u[i] * S[i * d + j] * u[j], radd += u[i] * Sd[i * d + j] * u[j];
-    linreg_radial ex = {d, 1.0, linreg_noise_factor(D.N, 1), D.Lstar, 0}, dc = ex;
+    linreg_radial ex = {d, 1.0, linreg_noise_factor(D.N, 1), D.Lstar, 1.0, 0}, dc = ex;
     dc.decoupled = 1;
     assert_true(fabs(rad - linreg_radial_var(1.0, &ex)) < 0.05 * rad);
     assert_true(fabs(radd - linreg_radial_var(1.0, &dc)) < 0.02 * radd);
