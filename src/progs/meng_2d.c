@@ -181,6 +181,20 @@ int main(int argc, char **argv)
     FILE *f = run_open(&run, ".tsv", "loss_scale\tdynamic\tlambda1\tsuccess\tlo99\thi99\tcount\truns");
     FILE *ft = run_open(&run, "-trace.tsv", "delta\ttrace_sgd\tquadratic_fit");
     int *res = malloc(runs * sizeof *res);
+    /* Linear stability of the minimum for this step: ηH at w*, for the data
+     * used and for the covariance reading x ~ N(0, 0.01 I) (sd 0.1). */
+    double etaH[2];
+    for (int v = 0; v < 2; v++) {
+        double fct = v ? 0.1 / xsd : 1.0, hh = 1e-5;
+        for (long i = 0; i < 2 * ndata; i++)
+            M->x[i] *= fct;
+        model_init(M, 1.0);
+        etaH[v] = eta * (gfull_exact(M, 0, M->wstar[0] + hh) - gfull_exact(M, 0, M->wstar[0] - hh)) / (2 * hh);
+        for (long i = 0; i < 2 * ndata; i++)
+            M->x[i] /= fct;
+    }
+    run_value(&run, "etaH", "%.2f", etaH[0]);
+    run_value(&run, "etaH-cov", "%.2f", etaH[1]);
     for (int sc = 0; sc < 2; sc++) {
         model_init(M, scales[sc]);
         double tr0 = trace_sgd(M, M->wstar), l2 = sqrt(tr0 / 2);
