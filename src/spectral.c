@@ -38,7 +38,7 @@ int spectral_lanczos(size_t n, spectral_op op, void *ctx, int k, int m, rng_stre
         const double *q = Q + (size_t)j * n;
         op(ctx, q, w);                              /* w = A q_j */
         alpha[j] = cblas_ddot((int)n, q, 1, w, 1);  /* α_j = q_jᵀ A q_j */
-        reorthogonalise(n, j + 1, Q, w, h);         /* remove q_0 … q_j */
+        reorthogonalise(n, j + 1, Q, w, h);         /* remove q_0 .. q_j */
         beta[j + 1] = norm(n, w);                   /* β_{j+1} q_{j+1} = w */
         if (beta[j + 1] < 1e-12 * fabs(alpha[j]) || beta[j + 1] == 0.0) {
             j++;                                    /* invariant subspace */
