@@ -96,9 +96,11 @@ int ngd_noise_apply(const ngd_loss *L, const ngd_noise *nz, const double *theta,
                     double *xi);
 
 /* One step θ ← θ − η(∇L(θ) + ξ).  Draws exactly N normals from r for every
- * noise kind but NONE (which draws none), so streams stay aligned.
- * Returns 0, or nonzero if the noise could not be sampled. */
-int ngd_step(const ngd_loss *L, const ngd_noise *nz, double eta, double *theta, rng_stream *r);
+ * noise kind but NONE (which draws none), so streams stay aligned.  If xi
+ * is not NULL it receives the noise ξ of the step.  Returns 0, or nonzero
+ * if the noise could not be sampled. */
+int ngd_step(const ngd_loss *L, const ngd_noise *nz, double eta, double *theta, rng_stream *r,
+             double *xi);
 
 /* The noise's diagonal C_ii in the non-degenerate block, evaluated on the
  * valley floor above the current φ (for HESS: cλ_i, the floor value of

@@ -230,7 +230,8 @@ int ngd_noise_apply(const ngd_loss *L, const ngd_noise *nz, const double *theta,
     return 0;
 }
 
-int ngd_step(const ngd_loss *L, const ngd_noise *nz, double eta, double *theta, rng_stream *r)
+int ngd_step(const ngd_loss *L, const ngd_noise *nz, double eta, double *theta, rng_stream *r,
+             double *xi_out)
 {
     int N = L->N, rc = 0;
     double g[NGD_MAXDIM], z[NGD_MAXDIM], xi[NGD_MAXDIM] = {0};
@@ -244,6 +245,9 @@ int ngd_step(const ngd_loss *L, const ngd_noise *nz, double eta, double *theta, 
     for (int i = 0; i < N; i++) /* θ ← θ − η (∇L(θ) + ξ),  ξ ~ N(0, C(θ)) */
         theta[i] -= eta * (g[i] + xi[i]);
     /* <<< snippet */
+    if (xi_out)
+        for (int i = 0; i < N; i++)
+            xi_out[i] = xi[i];
     return rc;
 }
 

@@ -86,7 +86,7 @@ int main(int argc, char **argv)
         for (long t = 0; t < nsteps; t++) {
             if (t == p.equil)
                 T1 = trace_at(&L, th);
-            if (ngd_step(&L, &nz, eta[k], th, &r)) {
+            if (ngd_step(&L, &nz, eta[k], th, &r, NULL)) {
 #pragma omp atomic write
                 failed = 1;
             }

@@ -119,7 +119,7 @@ int main(int argc, char **argv)
                     o->pred0[h] += ngd_drift_rate(&L, &nz[s], (ngd_f)h, p.eta, th, 0);
                     o->pred1[h] += ngd_drift_rate(&L, &nz[s], (ngd_f)h, p.eta, th, 1);
                 }
-            if (ngd_step(&L, &nz[s], p.eta, th, &r))
+            if (ngd_step(&L, &nz[s], p.eta, th, &r, NULL))
             /* <<< snippet */
 #pragma omp atomic write
                 failed = 1;
