@@ -272,7 +272,7 @@ double ngd_drift_rate(const ngd_loss *L, const ngd_noise *nz, ngd_f h, double et
     ngd_f_grad(h, n, lam, dh);
     ngd_floor(L, theta, dphi);
     /* >>> snippet wei-drift */
-    /* ⟨Δφ⟩ = −η(½ Σ_j ⟨θ_j²⟩ ∇λ_j + ∇g);   ⟨Δh⟩ = Σ_i ∂h/∂λ_i ∇λ_i·⟨Δφ⟩ */
+    /* E[Δφ] = −η(½ Σ_j E[θ_j²] ∇λ_j + ∇g);   E[Δh] = Σ_i ∂h/∂λ_i ∇λ_i·E[Δφ] */
     for (int a = 0; a < m; a++) {
         double s = dphi[a];
         for (int j = 0; j < n; j++)

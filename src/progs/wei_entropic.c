@@ -115,7 +115,7 @@ int main(int argc, char **argv)
             if (ngd_step(&L, nz, eta, x, &r, xi)) /* θ ← θ − η(∇L + ξ), ξ ~ N(0, C(θ)) */
 #pragma omp atomic write
                 failed = 1;
-            Y = (1 - eta * mhat) * Y - eta * xi[1]; /* E[Y] = 0: θ2 − Y estimates ⟨θ2⟩ */
+            Y = (1 - eta * mhat) * Y - eta * xi[1]; /* E[Y] = 0: θ2 − Y estimates E[θ2] */
             /* <<< snippet */
         }
         res[idx].plain = s_plain / p.meas, res[idx].cv = s_cv / p.meas;
