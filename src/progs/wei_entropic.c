@@ -49,7 +49,7 @@ int main(int argc, char **argv)
     run_begin(&run, "wei_entropic", "WEI-ENTROPIC: GD vs noisy GD on 1/2(theta2^2+1)theta1^2 + alpha theta2",
               argc, argv);
     p.chains = run.ci ? 96 : 200;
-    p.meas = run.ci ? 300000 : 1200000;
+    p.meas = run.ci ? 300000 : 800000;
     opts_spec spec[] = {
         {"chains", OPT_INT, &p.chains, 4, 1e6, "independent noisy chains"},
         {"burn", OPT_INT, &p.burn, 0, 1e9, "burn-in iterations of each chain"},
