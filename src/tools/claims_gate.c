@@ -177,6 +177,26 @@ static const char *id_verdict(const row *rows, int n, const char *id)
     return NULL;
 }
 
+/* Outputs are written to FILE.tmp and renamed when complete. */
+static FILE *open_tmp(const char *file, char *tmp, size_t len)
+{
+    snprintf(tmp, len, "%s.tmp", file);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "claims_gate: error: cannot write '%s'\n", tmp);
+        exit(2);
+    }
+    return f;
+}
+
+static void commit_tmp(FILE *f, const char *tmp, const char *file)
+{
+    if (fclose(f) || rename(tmp, file)) {
+        fprintf(stderr, "claims_gate: error: cannot write '%s'\n", file);
+        exit(2);
+    }
+}
+
 static void write_row_tex(FILE *f, const row *r)
 {
     fputs("\\claimrow{", f);
@@ -191,12 +211,7 @@ static void write_row_tex(FILE *f, const row *r)
 static void write_tex(const char *file, const row *rows, int n, const cat_entry *cat, int ncat)
 {
     char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", file);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "claims_gate: error: cannot write '%s'\n", tmp);
-        exit(2);
-    }
+    FILE *f = open_tmp(file, tmp, sizeof tmp);
     /* Per-ID rows, for the table under each result. */
     for (int c = 0; c < ncat; c++) {
         fprintf(f, "\\expandafter\\def\\csname claimrows@%s\\endcsname{%%\n", cat[c].id);
@@ -250,21 +265,13 @@ static void write_tex(const char *file, const row *rows, int n, const cat_entry 
         write_row_tex(f, &rows[i]);
     }
     fputs("}\n", f);
-    if (fclose(f) || rename(tmp, file)) {
-        fprintf(stderr, "claims_gate: error: cannot write '%s'\n", file);
-        exit(2);
-    }
+    commit_tmp(f, tmp, file);
 }
 
 static void write_tsv(const char *file, const row *rows, int n)
 {
     char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", file);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "claims_gate: error: cannot write '%s'\n", tmp);
-        exit(2);
-    }
+    FILE *f = open_tmp(file, tmp, sizeof tmp);
     fputs("id\tcheck\tstatus\tmeasured\tpredicted\trelation\ttolerance\ttol_basis\tverdict\tnote\n", f);
     for (int i = 0; i < n; i++) {
         const row *r = &rows[i];
@@ -273,10 +280,7 @@ static void write_tsv(const char *file, const row *rows, int n)
             fprintf(f, "\t%s", r->col[c]);
         fputc('\n', f);
     }
-    if (fclose(f) || rename(tmp, file)) {
-        fprintf(stderr, "claims_gate: error: cannot write '%s'\n", file);
-        exit(2);
-    }
+    commit_tmp(f, tmp, file);
 }
 
 static void print_table(const row *rows, int n)
