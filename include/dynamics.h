@@ -74,6 +74,9 @@ typedef struct {
 /* From per-sample gradients G (N×D row-major, row i = ∇ℓ_i): centre and
  * scale by 1/√(mN).  G is copied (SGD draws need it).  Returns 0 or -1. */
 int dyn_sigma_from_grads(dyn_sigma *s, size_t D, size_t N, const double *G, long m);
+/* Recompute from new per-sample gradients of the same shape (no allocation:
+ * for use inside a training loop). */
+void dyn_sigma_update(dyn_sigma *s, const double *G);
 /* From a dense symmetric PSD Σ (D×D): R = (U Λ₊^{1/2})ᵀ, N = D, m = 0. */
 int dyn_sigma_from_dense(dyn_sigma *s, size_t D, const double *S);
 void dyn_sigma_free(dyn_sigma *s);
@@ -96,6 +99,8 @@ typedef struct {
 int dyn_hess_alloc(dyn_hess *h, size_t D, size_t k);
 /* From a dense symmetric H (D×D): its k largest eigenpairs. */
 int dyn_hess_from_dense(dyn_hess *h, size_t D, const double *H, size_t k);
+/* Refill an allocated dyn_hess from a new dense H of the same size. */
+int dyn_hess_update_dense(dyn_hess *h, const double *H);
 void dyn_hess_free(dyn_hess *h);
 
 typedef struct {

@@ -37,7 +37,16 @@ int dyn_sigma_from_grads(dyn_sigma *s, size_t D, size_t N, const double *G, long
     s->R = malloc(N * D * sizeof *s->R);
     s->G = malloc(N * D * sizeof *s->G);
     s->mean = calloc(D, sizeof *s->mean);
+    dyn_sigma_update(s, G);
+    return 0;
+}
+
+void dyn_sigma_update(dyn_sigma *s, const double *G)
+{
+    size_t D = s->D, N = s->N;
+    long m = s->m;
     memcpy(s->G, G, N * D * sizeof *G);
+    memset(s->mean, 0, D * sizeof *s->mean);
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < D; j++)
             s->mean[j] += G[i * D + j];
@@ -48,7 +57,6 @@ int dyn_sigma_from_grads(dyn_sigma *s, size_t D, size_t N, const double *G, long
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < D; j++)
             s->R[i * D + j] = c * (G[i * D + j] - s->mean[j]);
-    return 0;
 }
 
 int dyn_sigma_from_dense(dyn_sigma *s, size_t D, const double *S)
@@ -156,6 +164,12 @@ int dyn_hess_from_dense(dyn_hess *h, size_t D, const double *H, size_t k)
 {
     if (k > D || dyn_hess_alloc(h, D, k))
         return -1;
+    return dyn_hess_update_dense(h, H);
+}
+
+int dyn_hess_update_dense(dyn_hess *h, const double *H)
+{
+    size_t D = h->D, k = h->k;
     double *w = malloc(D * sizeof *w), *U = malloc(D * D * sizeof *U);
     int rc = linalg_sym_eig((int)D, H, w, U);
     for (size_t j = 0; j < k && !rc; j++) {
