@@ -158,4 +158,22 @@ double dyn_noise_trace_h(const dyn_noise *n, const double *H);
  * cost P·N·D), never a D×D matrix. */
 double dyn_trace_factors(size_t D, size_t P, const double *B, size_t N, const double *R);
 
+/* Models with one scalar output per sample (linear and generalised linear
+ * models, one-hidden-layer nets with a fixed output layer): with
+ * J_i = ∇_θ f_i, r_i = ℓ_i'(f_i) and c_i = ℓ_i''(f_i), and f piecewise
+ * linear in θ (so that the Hessian is its Gauss–Newton part a.e.),
+ *     ∇ℓ_i = r_i J_i,   H = (1/N) Σ c_i J_i J_iᵀ,
+ *     Σ = (1/N) Σ r_i² J_i J_iᵀ − ḡḡᵀ,  ḡ = (1/N) Σ r_i J_i   (batch size 1).
+ * Every trace below needs only the N×N Gram matrix K = J Jᵀ, K_ij = J_i·J_j:
+ *     Tr H = (1/N) Σ c_i K_ii,   |ḡ|² = rᵀKr / N²,
+ *     Tr Σ = (1/N) Σ r_i² K_ii − |ḡ|²,
+ *     Tr(HΣ) = (1/N) Σ_i c_i [ (1/N) Σ_j r_j² K_ij² − (J_i·ḡ)² ],
+ *     J_i·ḡ = (1/N) Σ_j K_ij r_j,      Tr(H Σ̄) = Tr H · Tr Σ / D,
+ * at cost O(N²) given K, never a D×D matrix. */
+typedef struct {
+    double trH, trS, trHS, trHSbar, gnorm2;
+} dyn_glm_traces;
+void dyn_glm_traces_gram(size_t N, size_t D, const double *K, const double *c, const double *r,
+                         dyn_glm_traces *t);
+
 #endif

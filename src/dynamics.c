@@ -444,3 +444,31 @@ double dyn_trace_factors(size_t D, size_t P, const double *B, size_t N, const do
     free(M);
     return t;
 }
+
+void dyn_glm_traces_gram(size_t N, size_t D, const double *K, const double *c, const double *r,
+                         dyn_glm_traces *t)
+{
+    double *Kr = malloc(N * sizeof *Kr), trH = 0.0, s2 = 0.0, g2 = 0.0, hs = 0.0;
+    /* Kr = K r / N = (J_i·ḡ)_i */
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)N, (int)N, 1.0 / (double)N, K, (int)N, r, 1, 0.0, Kr, 1);
+    for (size_t i = 0; i < N; i++) {
+        trH += c[i] * K[i * N + i];
+        s2 += r[i] * r[i] * K[i * N + i];
+        g2 += r[i] * Kr[i];
+    }
+    trH /= (double)N, s2 /= (double)N, g2 /= (double)N;
+    for (size_t i = 0; i < N; i++) {
+        if (c[i] == 0.0)
+            continue;
+        double a = 0.0;
+        for (size_t j = 0; j < N; j++)
+            a += r[j] * r[j] * K[i * N + j] * K[i * N + j];
+        hs += c[i] * (a / (double)N - Kr[i] * Kr[i]);
+    }
+    t->trH = trH;
+    t->gnorm2 = g2;
+    t->trS = s2 - g2;
+    t->trHS = hs / (double)N;
+    t->trHSbar = trH * t->trS / (double)D;
+    free(Kr);
+}

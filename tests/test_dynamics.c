@@ -288,12 +288,51 @@ static void names_and_degenerate(void **state)
     dyn_hess_free(&h);
 }
 
+/* The Gram-matrix identities for scalar-output models against dense H, Σ. */
+static void glm_traces(void **state)
+{
+    (void)state;
+    enum { NN = 9, DD = 6 };
+    rng_stream r;
+    rng_init(&r, 8, 2);
+    double J[NN * DD], c[NN], rr[NN], K[NN * NN], H[DD * DD] = {0}, S[DD * DD] = {0}, g[DD] = {0};
+    for (int i = 0; i < NN * DD; i++)
+        J[i] = rng_normal(&r);
+    for (int i = 0; i < NN; i++)
+        c[i] = i % 4 ? rng_uniform(&r) : 0.0, rr[i] = rng_normal(&r);
+    for (int i = 0; i < NN; i++)
+        for (int j = 0; j < NN; j++) {
+            double k = 0.0;
+            for (int a = 0; a < DD; a++)
+                k += J[i * DD + a] * J[j * DD + a];
+            K[i * NN + j] = k;
+        }
+    for (int i = 0; i < NN; i++)
+        for (int a = 0; a < DD; a++) {
+            g[a] += rr[i] * J[i * DD + a] / NN;
+            for (int b = 0; b < DD; b++) {
+                H[a * DD + b] += c[i] * J[i * DD + a] * J[i * DD + b] / NN;
+                S[a * DD + b] += rr[i] * rr[i] * J[i * DD + a] * J[i * DD + b] / NN;
+            }
+        }
+    for (int a = 0; a < DD; a++)
+        for (int b = 0; b < DD; b++)
+            S[a * DD + b] -= g[a] * g[b];
+    dyn_glm_traces t;
+    dyn_glm_traces_gram(NN, DD, K, c, rr, &t);
+    double trH = linalg_trace(DD, H), trS = linalg_trace(DD, S), trHS = linalg_trace_prod(DD, H, S);
+    assert_true(fabs(t.trH - trH) < 1e-12 * trH);
+    assert_true(fabs(t.trS - trS) < 1e-12 * trS);
+    assert_true(fabs(t.trHS - trHS) < 1e-12 * fabs(trHS));
+    assert_true(fabs(t.trHSbar - trH * trS / DD) < 1e-12 * trH * trS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(noise_all_matched), cmocka_unit_test(noise_paper_config),
         cmocka_unit_test(leading_full_rank), cmocka_unit_test(gram_route),
-        cmocka_unit_test(names_and_degenerate),
+        cmocka_unit_test(names_and_degenerate), cmocka_unit_test(glm_traces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
