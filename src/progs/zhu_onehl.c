@@ -424,44 +424,76 @@ int main(int argc, char **argv)
     p2_result q[2][NW];
     if (p.seeds > 64)
         run_usage_error(&run, "--seeds must be at most 64");
+    /* Every (variant, width, seed) is an independent job: the jobs run in
+     * parallel, largest first, each on one thread, its seed-0 rows written
+     * to a memory buffer; buffers and results are then written in job order,
+     * so the files do not depend on the thread count or the schedule.
+     * (Coarse-grained: on a shared machine, fine-grained loops inside each
+     * net spend their time at barriers.) */
+    long nj = 2 * NW * p.seeds;
+    net *nets = calloc(nj, sizeof *nets);
+    rng_stream *rs = calloc(nj, sizeof *rs);
+    char **buf = calloc(nj, sizeof *buf);
+    size_t *blen = calloc(nj, sizeof *blen);
+    long *order = malloc(nj * sizeof *order);
     double work = 0, done = 0;
-    for (int v = 0; v < 2; v++)
-        for (int wi = 0; wi < NW; wi++)
-            work += widths[v][wi] * p.seeds;
-    for (int v = 0; v < 2; v++) {
-        for (int wi = 0; wi < NW; wi++) {
-            net n = {.variant = v, .N = N, .m = widths[v][wi], .x = x, .y = y, .delta = p.delta};
-            n.D = 3 * n.m, n.words = (n.m + 63) / 64;
-            n.a = v == 0 ? 1.0 / n.m : 1.0 / sqrt((double)n.m);
-            n.th = malloc(n.D * sizeof *n.th);
-            n.ak = malloc(n.m * sizeof *n.ak);
-            for (long k = 0; k < n.m; k++)
-                n.ak[k] = sgn_a(&n, k);
-            n.f = malloc(N * sizeof *n.f), n.r = malloc(N * sizeof *n.r);
-            n.c = malloc(N * sizeof *n.c), n.loss = malloc(N * sizeof *n.loss);
-            n.mask = malloc(N * n.words * sizeof *n.mask);
-            for (long s = 0; s < p.seeds; s++) {
-                rng_stream r;
-                rng_init_sub(&r, (uint64_t)run.seed, 1 + 8 * (uint64_t)v + (uint64_t)wi, (uint64_t)s);
-                run_summary *S = &sm[v][wi][s];
-                train(&run, &n, &p, &r, s == 0 ? fo : NULL, S);
-                fprintf(fs, "%s\t%ld\t%ld\t%ld\t%.6g\t%.6g\t%.6g\t%ld\t%.6g\t%.4f\n", vnames[v], n.m, n.D, s,
-                        S->ratio_end, S->ratio_gm, S->ratio_min, S->n_undefined, S->loss_end, S->acc_end);
-                if (s == 0) {
-                    fprintf(fo, "\n\n");
-                    check_props(&run, &n, &p, &r, &q[v][wi]);
-                    p2_result *Q = &q[v][wi];
-                    fprintf(fp, "%s\t%ld\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.3g\t%.3g\t%.6g\n",
-                            vnames[v], n.m, n.D, Q->lam1, Q->uSu, Q->trS, Q->trH, Q->ahat, Q->abound, Q->eps_or_C,
-                            Q->ord1_min, Q->ord1_max, Q->ord2_min, Q->ord2_max, Q->fd_err, Q->fd_tol,
-                            Q->grad2_over_uFu);
-                }
-                done += n.m;
-                run_progress(&run, "nets", done / work);
-            }
-            free(n.th), free(n.ak), free(n.f), free(n.r), free(n.c), free(n.loss), free(n.mask);
+    for (long j = 0; j < nj; j++) {
+        int v = (int)(j / (NW * p.seeds)), wi = (int)(j / p.seeds % NW);
+        net *n = &nets[j];
+        *n = (net){.variant = v, .N = N, .m = widths[v][wi], .x = x, .y = y, .delta = p.delta};
+        n->D = 3 * n->m, n->words = (n->m + 63) / 64;
+        n->a = v == 0 ? 1.0 / n->m : 1.0 / sqrt((double)n->m);
+        n->th = malloc(n->D * sizeof *n->th);
+        n->ak = malloc(n->m * sizeof *n->ak);
+        for (long k = 0; k < n->m; k++)
+            n->ak[k] = sgn_a(n, k);
+        n->f = malloc(N * sizeof *n->f), n->r = malloc(N * sizeof *n->r);
+        n->c = malloc(N * sizeof *n->c), n->loss = malloc(N * sizeof *n->loss);
+        n->mask = malloc(N * n->words * sizeof *n->mask);
+        order[j] = j;
+        work += n->m;
+    }
+    for (long a = 1; a < nj; a++) /* largest nets first */
+        for (long b = a; b > 0 && nets[order[b]].m > nets[order[b - 1]].m; b--) {
+            long t = order[b];
+            order[b] = order[b - 1], order[b - 1] = t;
+        }
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long o = 0; o < nj; o++) {
+        long j = order[o];
+        int v = nets[j].variant, wi = (int)(j / p.seeds % NW);
+        long s = j % p.seeds;
+        rng_init_sub(&rs[j], (uint64_t)run.seed, 1 + 8 * (uint64_t)v + (uint64_t)wi, (uint64_t)s);
+        FILE *mf = s == 0 ? open_memstream(&buf[j], &blen[j]) : NULL;
+        train(&run, &nets[j], &p, &rs[j], mf, &sm[v][wi][s]);
+        if (mf)
+            fclose(mf);
+#pragma omp critical
+        {
+            done += nets[j].m;
+            run_progress(&run, "nets", done / work);
         }
     }
+    for (long j = 0; j < nj; j++) {
+        net *n = &nets[j];
+        int v = n->variant, wi = (int)(j / p.seeds % NW);
+        long s = j % p.seeds;
+        run_summary *S = &sm[v][wi][s];
+        fprintf(fs, "%s\t%ld\t%ld\t%ld\t%.6g\t%.6g\t%.6g\t%ld\t%.6g\t%.4f\n", vnames[v], n->m, n->D, s,
+                S->ratio_end, S->ratio_gm, S->ratio_min, S->n_undefined, S->loss_end, S->acc_end);
+        if (s == 0) {
+            fwrite(buf[j], 1, blen[j], fo);
+            fprintf(fo, "\n\n");
+            check_props(&run, n, &p, &rs[j], &q[v][wi]);
+            p2_result *Q = &q[v][wi];
+            fprintf(fp, "%s\t%ld\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.3g\t%.3g\t%.6g\n",
+                    vnames[v], n->m, n->D, Q->lam1, Q->uSu, Q->trS, Q->trH, Q->ahat, Q->abound, Q->eps_or_C,
+                    Q->ord1_min, Q->ord1_max, Q->ord2_min, Q->ord2_max, Q->fd_err, Q->fd_tol, Q->grad2_over_uFu);
+            free(buf[j]);
+        }
+        free(n->th), free(n->ak), free(n->f), free(n->r), free(n->c), free(n->loss), free(n->mask);
+    }
+    free(nets), free(rs), free(buf), free(blen), free(order);
     run_close(&run, fo);
     run_close(&run, fs);
     run_close(&run, fp);
