@@ -168,7 +168,7 @@ double dyn_trace_factors(size_t D, size_t P, const double *B, size_t N, const do
  *     Tr H = (1/N) Σ c_i K_ii,   |ḡ|² = rᵀKr / N²,
  *     Tr Σ = (1/N) Σ r_i² K_ii − |ḡ|²,
  *     Tr(HΣ) = (1/N) Σ_i c_i [ (1/N) Σ_j r_j² K_ij² − (J_i·ḡ)² ],
- *     J_i·ḡ = (1/N) Σ_j K_ij r_j,      Tr(H Σ̄) = Tr H · Tr Σ / D,
+ *     J_i·ḡ = (1/N) Σ_j K_ij r_j,      Tr(H Σbar) = Tr H · Tr Σ / D,
  * at cost O(N²) given K, never a D×D matrix. */
 typedef struct {
     double trH, trS, trHS, trHSbar, gnorm2;

@@ -6,7 +6,7 @@
  * ICML: ℓ = ½(φ(f) − y)², φ(f) = min{max{f, δ}, 1 − δ}, widths 32/128/512.
  * ICLR: ℓ = cross-entropy of sigmoid(f), widths 20/200/2000.
  * Trained by full-batch Adam (lr 0.001).  Along training we track Tr(HΣ)
- * and Tr(HΣ̄), Σ̄ = (TrΣ/D) I, from the Gram matrix of the per-sample
+ * and Tr(HΣbar), Σbar = (TrΣ/D) I, from the Gram matrix of the per-sample
  * Jacobians (dynamics.h, dyn_glm_traces_gram); at the end of training we
  * check the Fisher–Hessian orderings and the alignment bound.
  */
@@ -120,8 +120,8 @@ static void net_backward(const net *n, const double *th, const double *s, double
 }
 
 /* >>> snippet zhu-onehl-gram */
-/* K_ij = J_i·J_j = Σ_k a_k² 1[unit k on at x_i] 1[on at x_j] (x̃_i·x̃_j),
- * x̃ = (x, 1): with |a_k| = a for all k the unit sum is a² times the number
+/* K_ij = J_i·J_j = Σ_k a_k² 1[unit k on at x_i] 1[on at x_j] (u_i·u_j),
+ * u = (x, 1): with |a_k| = a for all k the unit sum is a² times the number
  * of units active on both samples, a popcount of two bitsets.  Cost
  * O(N² m/64) instead of O(N² D) for the dense product J Jᵀ. */
 __attribute__((target("popcnt"))) static void net_gram(const net *n, double *K)
@@ -302,7 +302,7 @@ static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2
         s2 += ra[j] * ra[j] * Ju[j] * Ju[j], s1 += ra[j] * Ju[j];
     q->uSu = s2 / N - (s1 / N) * (s1 / N);
     q->lam1 = mu, q->trS = tr.trS, q->trH = tr.trH;
-    q->ahat = (q->uSu / tr.trS) / (mu / tr.trH); /* â = u1ᵀΣu1·TrH / (λ1 TrΣ) */
+    q->ahat = (q->uSu / tr.trS) / (mu / tr.trH); /* ahat = u1ᵀΣu1·TrH / (λ1 TrΣ) */
     /* <<< snippet */
     /* uᵀFu = uᵀΣu + (ḡ·u)²; the proposition's regime is ‖∇L‖² ≤ δ²uᵀFu */
     q->grad2_over_uFu = tr.gnorm2 / (q->uSu + (s1 / N) * (s1 / N));
@@ -312,7 +312,7 @@ static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2
     double *e1 = malloc(Na * sizeof *e1), *e2 = malloc(Na * sizeof *e2), d = p->delta;
     /* >>> snippet zhu-onehl-order */
     if (n->variant == 0) {
-        /* Prop. 2: F ⪰ δ²H; F ⪯ (δ+ε)²H with ε = max_i |φ(f_i) − y_i| − δ over
+        /* Prop. 2 (orders in the PSD sense): F >= δ²H; F <= (δ+ε)²H with ε = max_i |φ(f_i) − y_i| − δ over
          * the contributing samples: the smallest ε for which θ lies in the
          * proposition's set */
         double emax = 0.0;
@@ -325,7 +325,7 @@ static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2
         q->eps_or_C = emax;
         q->abound = (1 - 2 * d * d) * d * d / ((d + emax) * (d + emax)); /* Eq. 83 */
     } else {
-        /* Prop. 4: e^{−C}F ⪯ H ⪯ e^{C}F with C = max_i |f_i| */
+        /* Prop. 4: e^{−C}F <= H <= e^{C}F with C = max_i |f_i| */
         double C = 0.0;
         for (long i = 0; i < N; i++)
             C = fmax(C, fabs(n->f[i]));
@@ -498,7 +498,7 @@ int main(int argc, char **argv)
     run_close(&run, fs);
     run_close(&run, fp);
 
-    /* ZHU-1HL.  (1) Tr(HΣ)/Tr(HΣ̄) > 1 at every checkpoint of every net.
+    /* ZHU-1HL.  (1) Tr(HΣ)/Tr(HΣbar) > 1 at every checkpoint of every net.
      * (2) It grows with width: for every seed, consecutive widths ordered,
      * both at the end of training and in the geometric mean over training.
      * Deterministic numbers compared exactly: the check is that no seed and
