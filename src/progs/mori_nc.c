@@ -16,7 +16,7 @@
  *     linreg_lyapunov_population (quadrature), exact for isotropic data.
  * Measurement: for every (η, d), R replicates, each with its own data set
  * of N samples, run K steps of a tangent vector driven by SGD minibatches
- * (linreg_tangent_step): λ̂ is the mean log-growth, its SE the spread over
+ * (linreg_tangent_step): the estimate of λ is the mean log-growth, its SE the spread over
  * replicates.  The same replicates also run the full SGD from θ* for K
  * steps and record whether log(L/L*) exceeded LAMBDA (divergence).
  */
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
                 /* >>> snippet mori-nc-lyap */
                 for (long k = 0; k < K; k++)
                     acc += linreg_tangent_step(&s, &D, eta, e, &r); /* log|M_k e| */
-                lam[i] = acc / K;                                   /* λ̂ per step */
+                lam[i] = acc / K;                                   /* estimate of λ per step */
                 /* <<< snippet */
                 rng_init_sub(&r, (uint64_t)run.seed, key, 2 * (uint64_t)i + 1);
                 linreg_sgd_set(&s, &D, NULL);
