@@ -267,9 +267,17 @@ int main(int argc, char **argv)
     stats_fit_line(lx, lq, (size_t)m, &fq);
     run_claim(&run, "MORI-RATE", "slope dlog k/dlog C measured vs exact quadrature", REL_EQ, fm.b, fq.b,
               z * fm.se_b, "z (1%) x SE of the weighted fit", "reproduced", "");
-    run_claim(&run, "MORI-RATE", "slope dlog k/dlog C measured vs Eq. 15 -(B/(eta h*)+1/2)", REL_EQ, fm.b, -expo,
-              z * fm.se_b, "z (1%) x SE of the weighted fit", "reproduced",
-              "the exact slope over these C is in the report");
+    /* Eq. 15's exponent is the large-barrier limit; over finite barriers
+     * the exact slope differs from it by the C-dependence of the Kramers
+     * correction.  Whether this sample can resolve that difference is known
+     * before looking at the measurement (exact slope vs tolerance): if it
+     * can, the row records Eq. 15 as refuted over these C (REL_NE). */
+    int resolvable = fabs(fq.b + expo) > z * fm.se_b;
+    run_claim(&run, "MORI-RATE", "slope dlog k/dlog C measured vs Eq. 15 -(B/(eta h*)+1/2)",
+              resolvable ? REL_NE : REL_EQ, fm.b, -expo, z * fm.se_b, "z (1%) x SE of the weighted fit",
+              resolvable ? "reproduced with correction" : "reproduced",
+              resolvable ? "finite barriers: the exact slope, not Eq. 15's limit, is measured"
+                         : "this sample cannot resolve the exact slope from Eq. 15's");
 
     run_value(&run, "reps", "%ld", reps);
     run_value(&run, "eta", "%g", eta);
@@ -297,6 +305,7 @@ int main(int argc, char **argv)
     run_value(&run, "slope-se", "%.2f", fm.se_b);
     run_value(&run, "slope-exact", "%.2f", fq.b);
     run_value(&run, "slope-paper", "%.2f", -expo);
+    run_value(&run, "slope-resolvable", "%s", resolvable ? "resolves" : "does not resolve");
     for (int j = 0; j < nC; j++) {
         char key[64];
         snprintf(key, sizeof key, "eq15-ratio-%d", j);
