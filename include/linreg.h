@@ -113,4 +113,26 @@ typedef struct {
 double linreg_radial_drift(double rho, void *p);
 double linreg_radial_var(double rho, void *p);
 
+/* --- stability of the minimum: the top Lyapunov exponent ----------------
+ * Far from θ* the affine term of the SGD recursion is negligible and
+ * u ← M u, M = I − (η/B) Σ_{μ∈𝓑} x_μx_μᵀ.  The minimum is stable (a
+ * stationary law exists) when the top Lyapunov exponent
+ *     λ = lim (1/k) log |M_k ⋯ M_1 e|
+ * is negative, and |θ − θ*| grows like e^{λk} when it is positive.
+ *
+ * linreg_tangent_step draws a minibatch from r as linreg_sgd_step does,
+ * applies M to the unit vector e, renormalises it and returns log|Me|: the
+ * mean of these increments along a run estimates λ for the data set D.
+ *
+ * For the population (x ~ N(0, I_d), B draws) M is invariant under
+ * rotations, so the increments are i.i.d. and λ = E log|Me| for any fixed
+ * unit e (Furstenberg).  Writing x_i = s_i e + x_⊥i, S = Σ s_i² ~ χ²_B
+ * and |Σ s_i x_⊥i|² = S·Q with Q ~ χ²_{d−1}, independent:
+ *     λ = ½ E log[(1 − ηS/B)² + η² S Q / B²],
+ * which linreg_lyapunov_population evaluates by nested adaptive quadrature
+ * (GSL QAGS/QAGIU) with an absolute error estimate.  Small η:
+ * λ ≈ −η + (η²/2B)(d + B − 5 + ...) for B = 1: −η + η²(d − 4)/2. */
+double linreg_tangent_step(linreg_sgd *s, const linreg_data *D, double eta, double *e, rng_stream *r);
+int linreg_lyapunov_population(int d, int B, double eta, double *lambda, double *err);
+
 #endif

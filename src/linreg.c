@@ -8,6 +8,7 @@
 #include <lapacke.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_psi.h>
+#include <gsl/gsl_integration.h>
 
 int linreg_data_gaussian(linreg_data *D, int d, long N, uint64_t seed, uint64_t stream)
 {
@@ -268,4 +269,89 @@ double linreg_radial_var(double rho, void *p)
 {
     const linreg_radial *q = p;
     return q->eta * q->c * (2 * q->Lstar + (q->decoupled ? 1.0 : 2.0) * rho * rho);
+}
+
+/* --- the top Lyapunov exponent ------------------------------------------- */
+
+double linreg_tangent_step(linreg_sgd *s, const linreg_data *D, double eta, double *e, rng_stream *r)
+{
+    int d = D->d, B = s->B;
+    linreg_draw_batch(s, D->N, r);
+    /* >>> snippet linreg-tangent */
+    /* e ← M e = e − (η/B) Σ x_μ (x_μᵀe); return log|Me| and renormalise */
+    memset(s->g, 0, (size_t)d * sizeof *s->g);
+    for (int b = 0; b < B; b++) {
+        const double *x = D->X + s->batch[b] * d;
+        double p = 0;
+        for (int i = 0; i < d; i++)
+            p += x[i] * e[i];
+        for (int i = 0; i < d; i++)
+            s->g[i] += p * x[i];
+    }
+    double n2 = 0;
+    for (int i = 0; i < d; i++) {
+        e[i] -= eta / B * s->g[i];
+        n2 += e[i] * e[i];
+    }
+    double nrm = sqrt(n2);
+    for (int i = 0; i < d; i++)
+        e[i] /= nrm;
+    return log(nrm);
+    /* <<< snippet */
+}
+
+typedef struct {
+    int d, B;
+    double eta, S;
+    gsl_integration_workspace *wi;
+} lyap_par;
+
+/* χ²_k density at x (k ≥ 1). */
+static double chisq_pdf(double x, int k)
+{
+    return exp((k / 2.0 - 1) * log(x) - x / 2 - (k / 2.0) * M_LN2 - lgamma(k / 2.0));
+}
+
+static double lyap_inner(double Q, void *vp)
+{
+    const lyap_par *p = vp;
+    double a = 1 - p->eta * p->S / p->B, b = p->eta * p->eta * p->S / ((double)p->B * p->B);
+    return log(a * a + b * Q) * chisq_pdf(Q, p->d - 1);
+}
+
+/* E_Q log[(1 − ηS/B)² + η²SQ/B²] at fixed S (or log|1 − ηS/B|² for d = 1),
+ * times the χ²_B density of S. */
+static double lyap_outer(double S, void *vp)
+{
+    lyap_par *p = vp;
+    double v, e;
+    if (p->d == 1) {
+        double a = 1 - p->eta * S / p->B;
+        v = log(a * a);
+    } else {
+        p->S = S;
+        gsl_function F = {lyap_inner, p};
+        gsl_integration_qagiu(&F, 0, 1e-12, 1e-10, 1000, p->wi, &v, &e);
+    }
+    return v * chisq_pdf(S, p->B);
+}
+
+int linreg_lyapunov_population(int d, int B, double eta, double *lambda, double *err)
+{
+    if (d < 1 || B < 1 || !(eta > 0))
+        return -1;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    gsl_integration_workspace *wo = gsl_integration_workspace_alloc(1000);
+    lyap_par p = {d, B, eta, 0, gsl_integration_workspace_alloc(1000)};
+    gsl_function F = {lyap_outer, &p};
+    /* split at S = B/η, where 1 − ηS/B vanishes (a log singularity for d = 1) */
+    double s0 = B / eta, v1, e1, v2, e2;
+    int st = gsl_integration_qags(&F, 0, s0, 1e-12, 1e-9, 1000, wo, &v1, &e1);
+    st |= gsl_integration_qagiu(&F, s0, 1e-12, 1e-9, 1000, wo, &v2, &e2);
+    gsl_integration_workspace_free(p.wi);
+    gsl_integration_workspace_free(wo);
+    gsl_set_error_handler(old);
+    *lambda = 0.5 * (v1 + v2);
+    *err = 0.5 * (e1 + e2);
+    return st || !isfinite(*lambda) ? -1 : 0;
 }

@@ -52,10 +52,30 @@ static void stationary_ou(void **state)
         assert_true(fabs(dens[i] - exp(-x[i] * x[i] / (2 * v)) / sqrt(2 * M_PI * v)) < 1e-5);
 }
 
+/* Quartic double well L = ΔL(1 − x²)², Langevin with variance 2D: the mean
+ * first-passage time from −1 to +1 approaches Kramers' 2π/√(h*|h_s|) e^{ΔL/D}
+ * (h* = 8ΔL, |h_s| = 4ΔL) as ΔL/D grows, with a relative correction O(D/ΔL). */
+static double drift_quartic(double x, void *p) { return 4 * ((p_t *)p)->mu * x * (1 - x * x); }
+static void mfpt_kramers(void **state)
+{
+    (void)state;
+    double prev = 1;
+    for (double b = 10; b <= 40; b *= 2) { /* ΔL/D */
+        p_t p = {1.0, 2.0 / b, 0};        /* mu = ΔL = 1, s2 = 2D */
+        diffusion1d d = {drift_quartic, var_const, &p};
+        double T, err, kr = 2 * M_PI / sqrt(8.0 * 4.0) * exp(b);
+        assert_int_equal(diffusion1d_mfpt(&d, -2, -1, 1, 20000, &T, &err), 0);
+        double rel = fabs(T / kr - 1);
+        assert_true(rel < 2.0 / b); /* O(D/ΔL) */
+        assert_true(rel < prev);    /* and shrinking */
+        prev = rel;
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(mfpt_brownian), cmocka_unit_test(mfpt_drift), cmocka_unit_test(stationary_ou),
+        cmocka_unit_test(mfpt_brownian), cmocka_unit_test(mfpt_drift), cmocka_unit_test(stationary_ou), cmocka_unit_test(mfpt_kramers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -176,12 +176,40 @@ static void radial_matches_population(void **state)
     linreg_data_free(&D);
 }
 
+/* Population Lyapunov exponent: the small-η expansion
+ * λ = −η + η²(d − 4)/2 + O(η³ d²), and a Monte Carlo of the tangent
+ * recursion with fresh Gaussian inputs. */
+static void lyapunov_population(void **state)
+{
+    (void)state;
+    double lam, err, eta = 1e-3;
+    assert_int_equal(linreg_lyapunov_population(3, 1, eta, &lam, &err), 0);
+    assert_true(fabs(lam - (-eta + eta * eta * (3 - 4) / 2)) < 20 * eta * eta * eta);
+    /* Monte Carlo at η = 0.25, d = 5 with a large data set */
+    linreg_data D;
+    assert_int_equal(linreg_data_gaussian(&D, 5, 100000, 3, 0), 0);
+    linreg_sgd s;
+    linreg_sgd_init(&s, &D, 1);
+    rng_stream r;
+    rng_init(&r, 5, 1);
+    double e[5] = {1, 0, 0, 0, 0}, acc = 0;
+    long K = 400000;
+    for (long k = 0; k < K; k++)
+        acc += linreg_tangent_step(&s, &D, 0.25, e, &r);
+    assert_int_equal(linreg_lyapunov_population(5, 1, 0.25, &lam, &err), 0);
+    /* per-step SD of log|Me| is below 0.5 here: 6 SE ~ 0.005 */
+    assert_true(fabs(acc / K - lam) < 0.005);
+    linreg_sgd_free(&s);
+    linreg_data_free(&D);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(noise_b1),        cmocka_unit_test(noise_b7),
         cmocka_unit_test(noise_full_batch), cmocka_unit_test(step_and_loss),
         cmocka_unit_test(phi_fit),         cmocka_unit_test(radial_matches_population),
+        cmocka_unit_test(lyapunov_population),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,51 @@
+# fig-26 — left, MORI-RATE: escape rate κ = 1/(mean escape time) from quartic
+# double wells (h* = 1) vs the barrier ratio C = L(θ_s)/L(θ*), under the
+# SGD-noise SDE (points: Euler–Maruyama, 95 % intervals; line: exact rate from
+# the mean first-passage time by quadrature; dashes: Eq. 15) for two barrier
+# heights ΔL, and under Langevin with constant noise (horizontal bands: the
+# rate depends on ΔL only).  Right, MORI-NC: growth rate λ/η of |θ − θ*| per
+# unit time for linear-regression SGD (B = 1) vs d, two η; points measured,
+# lines the discrete chain's exact exponent, dashes the paper's SDE (zero at
+# n_c = 2(B/η + 1)), dots the exact-noise SDE.
+load "figures/style.gp"
+f = datadir."/mori_rate.tsv"
+g = datadir."/mori_rate_langevin.tsv"
+n = datadir."/mori_nc.tsv"
+set multiplot layout 1,2
+set logscale xy
+set format y "10^{%L}"
+set xlabel "barrier ratio C = L(θ_s)/L(θ*)"
+set ylabel "escape rate κ (per unit time t)"
+set key bottom left font ",7" spacing 1.0
+set xrange [1.4:3.2]
+set xtics (1.5, 2, 2.5, 3)
+k1 = real(system("grep -v '^#' ".g." | sed -n 1p | cut -f7"))
+k2 = real(system("grep -v '^#' ".g." | sed -n 2p | cut -f7"))
+set samples 2
+plot f index 0 u 3:6:7:8 w yerrorbars lt 1 title "SGD SDE, ΔL = 1 (L* varies)", \
+     f index 1 u ($3*1.02):6:7:8 w yerrorbars lt 2 title "SGD SDE, ΔL = 2 (L* varies)", \
+     f index 0 u 3:9 w l lt 7 lw 0.8 title "exact (quadrature)", \
+     f index 0 u 3:11 w l lt 7 dt 2 lw 0.8 title "Eq. 15", \
+     g u (1.45):4:5:6 every ::0::0 w yerrorbars lt 1 pt 6 title "Langevin ΔL = 1, 2", \
+     g u (1.45):4:5:6 every ::1::1 w yerrorbars lt 2 pt 4 notitle, \
+     k1 w l lt 1 dt 3 lw 0.8 title "Langevin exact", \
+     k2 w l lt 2 dt 3 lw 0.8 notitle
+unset logscale
+set format y "%g"
+unset xtics
+set xtics
+set xrange [*:*]
+set xlabel "dimension d = n (h* = 1)"
+set ylabel "growth rate λ/η of |θ − θ*| per unit time"
+set key bottom right font ",7"
+set xrange [0:28]
+set xzeroaxis lt 7 lw 0.5
+plot n index 0 u 2:3:(2.58*$4) w yerrorbars lt 1 title "SGD η = 0.25", \
+     n index 0 u 2:5 w l lt 1 lw 0.8 title "discrete chain (exact)", \
+     n index 0 u 2:7 w l lt 1 dt 2 lw 0.8 title "paper's SDE (Eq. 18)", \
+     n index 0 u 2:8 w l lt 1 dt 3 lw 0.8 title "exact-noise SDE", \
+     n index 1 u 2:3:(2.58*$4) w yerrorbars lt 2 title "SGD η = 0.1", \
+     n index 1 u 2:5 w l lt 2 lw 0.8 notitle, \
+     n index 1 u 2:7 w l lt 2 dt 2 lw 0.8 notitle, \
+     n index 1 u 2:8 w l lt 2 dt 3 lw 0.8 notitle
+unset multiplot
