@@ -215,6 +215,7 @@ typedef struct {
     double *d[NN_MAX_LAYERS + 1], *rd[NN_MAX_LAYERS + 1]; /* ∂/∂a[l], and R{·} */
     double *cols[NN_MAX_LAYERS], *rcols[NN_MAX_LAYERS], *dcols;
     int *arg[NN_MAX_LAYERS]; /* max-pool argmax, an index into a[l] */
+    double *prof; /* NULL, or seconds per layer: forward [0, nl), backward [nl, 2 nl) */
 } nn_ws;
 
 struct nn_eval {
@@ -294,25 +295,43 @@ static void ensure_parts(nn_eval *e, int nparts)
 
 /* -------------------------------------------------------------- kernels */
 
+/* The kernel columns kx ∈ [*kx0, *kx1) of output column ox that fall
+ * inside the image (the others read the zero padding). */
+static void kx_range(const nn_layer *L, int ox, int *kx0, int *kx1)
+{
+    int lo = L->pad - ox, hi = L->iw + L->pad - ox;
+    *kx0 = lo > 0 ? lo : 0;
+    *kx1 = hi < L->k ? hi : L->k;
+}
+
 /* >>> snippet nn-im2col */
-/* cols[(b, oy, ox), (ky, kx, ci)] = x[b, oy+ky−pad, ox+kx−pad, ci] (0 outside) */
+/* cols[(b, oy, ox), (ky, kx, ci)] = x[b, oy+ky−pad, ox+kx−pad, ci] (0 outside).
+ * Channels-last makes the k·ic entries (kx, ci) of one kernel row ky one
+ * contiguous run of the input row iy = oy+ky−pad: one copy per (oy, ox, ky). */
 static void im2col(const nn_layer *L, int B, const double *x, double *cols)
 {
-    const int K = L->k * L->k * L->ic;
+    const int ic = L->ic, run = L->k * ic, K = L->k * run;
     for (int b = 0; b < B; b++) {
         const double *xb = x + (size_t)b * L->in_size;
         for (int oy = 0; oy < L->oh; oy++)
             for (int ox = 0; ox < L->ow; ox++) {
                 double *c = cols + ((size_t)(b * L->oh + oy) * L->ow + ox) * K;
-                for (int ky = 0; ky < L->k; ky++) {
+                int kx0, kx1;
+                kx_range(L, ox, &kx0, &kx1);
+                for (int ky = 0; ky < L->k; ky++, c += run) {
                     int iy = oy + ky - L->pad;
-                    for (int kx = 0; kx < L->k; kx++, c += L->ic) {
-                        int ix = ox + kx - L->pad;
-                        if (iy < 0 || iy >= L->ih || ix < 0 || ix >= L->iw)
-                            memset(c, 0, L->ic * sizeof *c);
-                        else
-                            memcpy(c, xb + ((size_t)iy * L->iw + ix) * L->ic, L->ic * sizeof *c);
+                    int j0 = kx0 * ic, j1 = kx1 * ic;
+                    if (iy < 0 || iy >= L->ih || j1 <= j0)
+                        j0 = j1 = run;
+                    for (int j = 0; j < j0; j++)
+                        c[j] = 0.0;
+                    if (j1 > j0) {
+                        const double *src = xb + ((size_t)iy * L->iw + ox - L->pad + kx0) * ic;
+                        for (int j = j0; j < j1; j++)
+                            c[j] = src[j - j0];
                     }
+                    for (int j = j1; j < run; j++)
+                        c[j] = 0.0;
                 }
             }
     }
@@ -320,26 +339,26 @@ static void im2col(const nn_layer *L, int B, const double *x, double *cols)
 /* <<< snippet */
 
 /* The adjoint of im2col: dx[b, iy, ix, ci] = Σ of the cols entries that
- * copied it (dx is overwritten). */
+ * copied it (dx is overwritten); the same contiguous runs. */
 static void col2im(const nn_layer *L, int B, const double *cols, double *dx)
 {
-    const int K = L->k * L->k * L->ic;
+    const int ic = L->ic, run = L->k * ic, K = L->k * run;
     memset(dx, 0, (size_t)B * L->in_size * sizeof *dx);
     for (int b = 0; b < B; b++) {
         double *xb = dx + (size_t)b * L->in_size;
         for (int oy = 0; oy < L->oh; oy++)
             for (int ox = 0; ox < L->ow; ox++) {
                 const double *c = cols + ((size_t)(b * L->oh + oy) * L->ow + ox) * K;
-                for (int ky = 0; ky < L->k; ky++) {
+                int kx0, kx1;
+                kx_range(L, ox, &kx0, &kx1);
+                for (int ky = 0; ky < L->k; ky++, c += run) {
                     int iy = oy + ky - L->pad;
-                    for (int kx = 0; kx < L->k; kx++, c += L->ic) {
-                        int ix = ox + kx - L->pad;
-                        if (iy < 0 || iy >= L->ih || ix < 0 || ix >= L->iw)
-                            continue;
-                        double *t = xb + ((size_t)iy * L->iw + ix) * L->ic;
-                        for (int ci = 0; ci < L->ic; ci++)
-                            t[ci] += c[ci];
-                    }
+                    if (iy < 0 || iy >= L->ih || kx1 <= kx0)
+                        continue;
+                    double *t = xb + ((size_t)iy * L->iw + ox - L->pad + kx0) * ic;
+                    const double *cj = c + kx0 * ic;
+                    for (int j = 0; j < (kx1 - kx0) * ic; j++)
+                        t[j] += cj[j];
                 }
             }
     }
@@ -631,13 +650,16 @@ static double chunk_pass(const nn_net *net, nn_ws *w, const double *theta, nn_da
         memcpy(w->a[0] + (size_t)b * net->in_size, d.x + j * net->in_size,
                net->in_size * sizeof(double));
     }
-    for (int i = 0; i < nl; i++)
-        forward_layer(&net->l[i], w, i, B, theta);
     int want_r = kind == P_HVP || kind == P_GN;
-    if (want_r) {
+    if (want_r)
         memset(w->ra[0], 0, (size_t)B * net->in_size * sizeof(double));
-        for (int i = 0; i < nl; i++)
+    for (int i = 0; i < nl; i++) {
+        double t0 = w->prof ? omp_get_wtime() : 0.0;
+        forward_layer(&net->l[i], w, i, B, theta);
+        if (want_r)
             rforward_layer(&net->l[i], w, i, B, theta, v);
+        if (w->prof)
+            w->prof[i] += omp_get_wtime() - t0;
     }
     double loss = 0.0;
     long cor = 0;
@@ -662,8 +684,12 @@ static double chunk_pass(const nn_net *net, nn_ws *w, const double *theta, nn_da
     bk_mode mode = kind == P_HVP ? BK_HVP : kind == P_PERSAMPLE ? BK_PERSAMPLE : BK_GRAD;
     if (mode != BK_PERSAMPLE)
         memset(out, 0, net->D * sizeof *out);
-    for (int i = nl - 1; i >= 0; i--)
+    for (int i = nl - 1; i >= 0; i--) {
+        double t0 = w->prof ? omp_get_wtime() : 0.0;
         backward_layer(&net->l[i], w, i, B, theta, v, mode, out, net->D, i > 0);
+        if (w->prof)
+            w->prof[nl + i] += omp_get_wtime() - t0;
+    }
     return loss;
 }
 
@@ -675,7 +701,7 @@ static double run_pass(nn_eval *e, const double *theta, nn_data d, const double 
     int nch = (d.n + NN_CHUNK - 1) / NN_CHUNK;
     ensure_parts(e, nch);
     double s = kind == P_PERSAMPLE ? 1.0 : 1.0 / d.n;
-    int par = nch > 1 && e->nws > 1;
+    int par = nch > 1 && e->nws > 1 && !e->ws[0].prof;
 #pragma omp parallel for schedule(dynamic, 1) if (par)
     for (int c = 0; c < nch; c++) {
         int s0 = c * NN_CHUNK, B = d.n - s0 < NN_CHUNK ? d.n - s0 : NN_CHUNK;
@@ -719,6 +745,19 @@ void nn_gnvp(nn_eval *e, const double *theta, nn_data d, const double *v, double
 void nn_grad_per_sample(nn_eval *e, const double *theta, nn_data d, double *G, double *loss_i)
 {
     run_pass(e, theta, d, NULL, P_PERSAMPLE, G, loss_i, NULL);
+}
+
+void nn_profile(nn_eval *e, const double *theta, nn_data d, const double *v, double *fwd,
+                double *bwd)
+{
+    int nl = e->net->nl;
+    double *t = calloc(2 * (size_t)nl, sizeof *t), *out = malloc(e->net->D * sizeof *out);
+    e->ws[0].prof = t;
+    run_pass(e, theta, d, v, v ? P_HVP : P_GRAD, out, NULL, NULL);
+    e->ws[0].prof = NULL;
+    memcpy(fwd, t, nl * sizeof *t);
+    memcpy(bwd, t + nl, nl * sizeof *t);
+    free(t), free(out);
 }
 
 void nn_hessian_dense(nn_eval *e, const double *theta, nn_data d, double *H)
