@@ -115,6 +115,15 @@ typedef struct {
 double nn_loss_grad(nn_eval *e, const double *theta, nn_data d, double *grad, long *correct);
 /* H v = ∇²L(θ) v, exactly (R-operator). */
 void nn_hvp(nn_eval *e, const double *theta, nn_data d, const double *v, double *Hv);
+/* Many HVPs at one point (Lanczos, the dense Hessian): keep the forward
+ * pass and the backward pass's δ at (θ, d), which do not depend on v; an
+ * nn_hvp with equal θ values and the same d (same x, y, idx pointers and
+ * n, whose contents must not change meanwhile) then runs only the
+ * R-passes, about 1/3 less work, with bitwise the same result.  Memory:
+ * two doubles per activation of every sample (≈ 170 kB per image for
+ * ZHU's CNN).  A new prepare replaces the old; release frees it. */
+void nn_hvp_prepare(nn_eval *e, const double *theta, nn_data d);
+void nn_hvp_release(nn_eval *e);
 /* G v = (1/n) Σ_i J_iᵀ ∇²_f ℓ_i J_i v: the Gauss–Newton (Fisher for
  * cross-entropy) product. */
 void nn_gnvp(nn_eval *e, const double *theta, nn_data d, const double *v, double *Gv);

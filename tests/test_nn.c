@@ -92,6 +92,17 @@ static void check_derivatives(fixture *f)
     double a = cblas_ddot((int)D, w, 1, Hu, 1), b = cblas_ddot((int)D, u, 1, Hw, 1);
     if (fabs(a - b) > 1e-10 * (fabs(a) + fabs(b)))
         fail_msg("HVP not symmetric: %.15g vs %.15g", a, b);
+    /* a prepared HVP (cached passes) is bitwise the plain one, and a
+     * preparation at θ is not used at another point */
+    double *Hp = malloc(D * sizeof *Hp), *Hq = malloc(D * sizeof *Hq);
+    nn_hvp_prepare(e, f->theta, d);
+    nn_hvp(e, f->theta, d, u, Hp);
+    assert_memory_equal(Hp, Hu, D * sizeof *Hu);
+    nn_hvp(e, tp, d, u, Hp);
+    nn_hvp_release(e);
+    nn_hvp(e, tp, d, u, Hq);
+    assert_memory_equal(Hp, Hq, D * sizeof *Hq);
+    free(Hp), free(Hq);
     /* Gauss–Newton: symmetric and positive semi-definite */
     double *Gu = malloc(D * sizeof *Gu), *Gw = malloc(D * sizeof *Gw);
     nn_gnvp(e, f->theta, d, u, Gu);

@@ -59,8 +59,8 @@ static void layer_rows(nn_eval *e, const nn_net *net, const double *th, nn_data 
         if (L->kind == NN_CONV || L->kind == NN_DENSE) {
             double mnk = 2.0 * L->oh * L->ow * L->oc * (double)(L->kind == NN_CONV ? L->k * L->k * L->ic : L->ic) * d.n;
             /* gradient: forward 1 GEMM, backward 2 (1 without input gradient);
-             * HVP: forward 1 + 2, backward 2 + 4 (1 + 2 without input gradient) */
-            double nf = v ? 3 : 1, nb = (v ? 3 : 1) * (i > 0 ? 2 : 1);
+             * prepared HVP: R-forward 2, R-backward 4 (2 without input gradient) */
+            double nf = v ? 2 : 1, nb = (v ? 2 : 1) * (i > 0 ? 2 : 1);
             printf("%s_fwd\t%.2f\tGFLOP/s\t%.2f\t%.3f\n", name, nf * mnk / fwd[i] / 1e9, peak1,
                    nf * mnk / fwd[i] / 1e9 / peak1);
             printf("%s_bwd\t%.2f\tGFLOP/s\t%.2f\t%.3f\n", name, nb * mnk / bwd[i] / 1e9, peak1,
@@ -100,10 +100,10 @@ int main(void)
     double fc, fd;
     nn_flops_forward(&net, &fc, &fd);
     /* forward + backward ≈ 3 forwards, less conv1's unneeded input
-     * gradient; an HVP ≈ 9 forwards (1 forward, 2 R-forward, 2 backward,
-     * 4 R-backward GEMMs per layer) */
+     * gradient; a prepared HVP (forward and δ kept) ≈ 6 forwards: 2
+     * R-forward and 4 R-backward GEMMs per layer, 2 for conv1 */
     double conv1 = 2.0 * 24 * 24 * 10 * 25;
-    double f_fb = (3 * (fc + fd) - conv1) * s.n, f_hvp = 9 * (fc + fd) * s.n;
+    double f_fb = (3 * (fc + fd) - conv1) * s.n, f_hvp = (6 * (fc + fd) - 2 * conv1) * s.n;
 
     layer_rows(e, &net, th, d, NULL, peak1);
 
@@ -122,6 +122,15 @@ int main(void)
     double t_ps = (run_wall_seconds() - t) / reps, f_ps = f_fb / s.n * 100;
     printf("cnn_per_sample_100\t%.2f\tGFLOP/s\t%.2f\t%.3f\n", f_ps / t_ps / 1e9, peak, f_ps / t_ps / 1e9 / peak);
 
+    t = run_wall_seconds();
+    for (int i = 0; i < 4; i++)
+        nn_hvp(e, th, d, g, hv);
+    double t_hvp_plain = (run_wall_seconds() - t) / 4;
+    printf("cnn_hvp_1200_unprepared_time\t%.4f\ts\t\t\n", t_hvp_plain);
+    /* at a fixed θ (Lanczos) the forward pass and δ are kept */
+    t = run_wall_seconds();
+    nn_hvp_prepare(e, th, d);
+    printf("cnn_hvp_prepare_time\t%.4f\ts\t\t\n", run_wall_seconds() - t);
     t = run_wall_seconds();
     for (int i = 0; i < 4; i++)
         nn_hvp(e, th, d, g, hv);
