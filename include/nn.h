@@ -137,7 +137,7 @@ void nn_hessian_dense(nn_eval *e, const double *theta, nn_data d, double *H);
 double nn_expected_sharpness(nn_eval *e, const double *theta, nn_data d, double delta, int M,
                              uint64_t seed, uint64_t stream, double *se);
 
-/* For the benchmarks: the seconds spent in each layer i < nl, forward
+/* For the benchmarks: the CPU seconds spent in each layer i < nl, forward
  * (fwd[i]) and backward (bwd[i]), by one full-batch gradient (v NULL) or
  * one Hessian-vector product in direction v, all chunks on one thread.
  * An HVP's forward includes the R-forward. */

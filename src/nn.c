@@ -18,6 +18,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cblas.h>
 
 #include "nn.h"
@@ -446,67 +447,53 @@ static int gemm_k(const nn_layer *L)
     return L->kind == NN_CONV ? L->k * L->k * L->ic : L->ic;
 }
 
-/* z = x ⊛ W + b for B images, one image at a time (see nn_ws). */
-static void conv_forward(const nn_layer *L, nn_ws *w, int B, const double *x, const double *W,
-                         double beta, double *z)
-{
-    const int P = L->oh * L->ow, K = gemm_k(L);
-    for (int b = 0; b < B; b++) {
-        im2col(L, 1, x + (size_t)b * L->in_size, w->cols);
-        gemm_nt(P, L->oc, K, w->cols, W, beta, z + (size_t)b * L->out_size);
-    }
-}
+/* Every layer function below works on the images [b0, b0 + B) of the
+ * chunk.  Convolutions, pooling and elementwise layers are run one image
+ * at a time (see chunk_pass), so that an image's activations and its
+ * im2col matrix (≤ 130 kB for the nets here) stay in the core's cache:
+ * the GEMMs are then 2–4 times faster than on a whole chunk's matrix,
+ * which streams from memory.  Dense layers take the whole chunk. */
 
 /* Max-pooling: the first largest entry of each k × k window, channel by
- * channel (all channels of a window at once: they are contiguous). */
+ * channel; arg gets its index within the image. */
 static void maxpool_forward(const nn_layer *L, int B, const double *x, double *z, int *arg)
 {
     const int C = L->ic, k = L->k;
-    for (int b = 0; b < B; b++)
+    for (int b = 0; b < B; b++, x += L->in_size, z += L->out_size, arg += L->out_size)
         for (int oy = 0; oy < L->oh; oy++)
             for (int ox = 0; ox < L->ow; ox++) {
-                size_t o = b * L->out_size + ((size_t)oy * L->ow + ox) * C;
-                int j0 = (int)(b * L->in_size) + (oy * k * L->iw + ox * k) * C;
-                for (int c = 0; c < C; c++)
-                    z[o + c] = x[j0 + c], arg[o + c] = j0 + c;
-                for (int u = 0; u < k; u++)
-                    for (int v = u ? 0 : 1; v < k; v++) {
-                        int j = j0 + (u * L->iw + v) * C;
-                        for (int c = 0; c < C; c++)
-                            if (x[j + c] > z[o + c])
-                                z[o + c] = x[j + c], arg[o + c] = j + c;
-                    }
+                int o = (oy * L->ow + ox) * C, j0 = (oy * k * L->iw + ox * k) * C;
+                for (int c = 0; c < C; c++) {
+                    int best = j0 + c;
+                    double m = x[best];
+                    for (int u = 0; u < k; u++)
+                        for (int v = u ? 0 : 1; v < k; v++) {
+                            int j = j0 + (u * L->iw + v) * C + c;
+                            if (x[j] > m)
+                                m = x[j], best = j;
+                        }
+                    z[o + c] = m;
+                    arg[o + c] = best;
+                }
             }
 }
 
-static void forward_layer(const nn_layer *L, nn_ws *w, nn_state *st, int i, int B,
-                          const double *theta)
+/* Its adjoint (and its R-forward's transpose): each output's gradient
+ * goes to its argmax. */
+static void maxpool_backward(const nn_layer *L, int B, const int *arg, const double *dz, double *dx)
 {
-    const double *x = st->a[i];
-    double *z = st->a[i + 1];
-    size_t n = (size_t)B * L->out_size;
-    switch (L->kind) {
-    case NN_CONV:
-    case NN_DENSE:
-        if (L->kind == NN_CONV)
-            conv_forward(L, w, B, x, weights(L, theta), 0.0, z);
-        else
-            gemm_nt(B, L->oc, L->ic, x, weights(L, theta), 0.0, z);
-        if (L->nb)
-            add_bias(gemm_rows(L, B), L->oc, theta + L->boff, z);
-        break;
-    case NN_MAXPOOL:
-        maxpool_forward(L, B, x, z, st->arg[i]);
-        break;
-    case NN_RELU:
-        for (size_t j = 0; j < n; j++)
-            z[j] = x[j] > 0 ? x[j] : 0.0;
-        break;
-    case NN_CLIP:
-        for (size_t j = 0; j < n; j++)
-            z[j] = x[j] < L->lo ? L->lo : x[j] > L->hi ? L->hi : x[j];
-        break;
-    }
+    memset(dx, 0, (size_t)B * L->in_size * sizeof *dx);
+    for (int b = 0; b < B; b++, dx += L->in_size, dz += L->out_size, arg += L->out_size)
+        for (size_t o = 0; o < L->out_size; o++)
+            dx[arg[o]] += dz[o];
+}
+
+/* rz = rx at the argmax: the R-forward of max-pooling. */
+static void maxpool_gather(const nn_layer *L, int B, const int *arg, const double *rx, double *rz)
+{
+    for (int b = 0; b < B; b++, rx += L->in_size, rz += L->out_size, arg += L->out_size)
+        for (size_t o = 0; o < L->out_size; o++)
+            rz[o] = rx[arg[o]];
 }
 
 /* out[j] = in[j] where the piecewise-linear layer L passes its input x[j]
@@ -521,12 +508,57 @@ static void apply_mask(const nn_layer *L, size_t n, const double *x, const doubl
             out[j] = x[j] > L->lo && x[j] < L->hi ? in[j] : 0.0;
 }
 
+/* z = x ⊛ W (+ z if beta = 1), image by image. */
+static void conv_gemm(const nn_layer *L, double *cols, int B, const double *x, const double *W,
+                      double beta, double *z)
+{
+    const int P = L->oh * L->ow, K = gemm_k(L);
+    for (int b = 0; b < B; b++) {
+        im2col(L, 1, x + (size_t)b * L->in_size, cols);
+        gemm_nt(P, L->oc, K, cols, W, beta, z + (size_t)b * L->out_size);
+    }
+}
+
+/* Pointers to images b0.. of activation-sized arrays of layer L. */
+#define IN(p, L, b0) ((p) + (size_t)(b0) * (L)->in_size)
+#define OUT(p, L, b0) ((p) + (size_t)(b0) * (L)->out_size)
+
+static void forward_layer(const nn_layer *L, nn_ws *w, nn_state *st, int i, int b0, int B,
+                          const double *theta)
+{
+    const double *x = IN(st->a[i], L, b0);
+    double *z = OUT(st->a[i + 1], L, b0);
+    size_t n = (size_t)B * L->out_size;
+    switch (L->kind) {
+    case NN_CONV:
+    case NN_DENSE:
+        if (L->kind == NN_CONV)
+            conv_gemm(L, w->cols, B, x, weights(L, theta), 0.0, z);
+        else
+            gemm_nt(B, L->oc, L->ic, x, weights(L, theta), 0.0, z);
+        if (L->nb)
+            add_bias(gemm_rows(L, B), L->oc, theta + L->boff, z);
+        break;
+    case NN_MAXPOOL:
+        maxpool_forward(L, B, x, z, OUT(st->arg[i], L, b0));
+        break;
+    case NN_RELU:
+        for (size_t j = 0; j < n; j++)
+            z[j] = x[j] > 0 ? x[j] : 0.0;
+        break;
+    case NN_CLIP:
+        for (size_t j = 0; j < n; j++)
+            z[j] = x[j] < L->lo ? L->lo : x[j] > L->hi ? L->hi : x[j];
+        break;
+    }
+}
+
 /* R{a[i+1]} from R{a[i]} and the direction v. */
-static void rforward_layer(const nn_layer *L, nn_ws *w, const nn_state *st, int i, int B,
+static void rforward_layer(const nn_layer *L, nn_ws *w, const nn_state *st, int i, int b0, int B,
                            const double *theta, const double *v)
 {
-    const double *rx = w->ra[i], *x = st->a[i];
-    double *rz = w->ra[i + 1];
+    const double *rx = IN(w->ra[i], L, b0), *x = IN(st->a[i], L, b0);
+    double *rz = OUT(w->ra[i + 1], L, b0);
     size_t n = (size_t)B * L->out_size;
     switch (L->kind) {
     case NN_CONV:
@@ -534,44 +566,26 @@ static void rforward_layer(const nn_layer *L, nn_ws *w, const nn_state *st, int 
         int M = gemm_rows(L, B), N = L->oc, K = gemm_k(L);
         const double *W = weights(L, theta);
         if (L->kind == NN_CONV) {
-            const int P = L->oh * L->ow;
-            for (int b = 0; b < B; b++) {
-                double *rzb = rz + (size_t)b * L->out_size;
-                im2col(L, 1, rx + (size_t)b * L->in_size, w->rcols);
-                gemm_nt(P, N, K, w->rcols, W, 0.0, rzb);              /* R{A} Wᵀ */
-                if (L->nw) {
-                    im2col(L, 1, x + (size_t)b * L->in_size, w->cols);
-                    gemm_nt(P, N, K, w->cols, v + L->woff, 1.0, rzb); /* + A Vᵀ */
-                }
-            }
+            conv_gemm(L, w->rcols, B, rx, W, 0.0, rz);                 /* R{A} Wᵀ */
+            if (L->nw)
+                conv_gemm(L, w->cols, B, x, v + L->woff, 1.0, rz);     /* + A Vᵀ */
         } else {
             gemm_nt(M, N, K, rx, W, 0.0, rz);
             if (L->nw)
                 gemm_nt(M, N, K, x, v + L->woff, 1.0, rz);
         }
         if (L->nw)
-            add_bias(M, N, v + L->boff, rz);                          /* + v_b */
+            add_bias(M, N, v + L->boff, rz);                           /* + v_b */
         break;
     }
     case NN_MAXPOOL:
-        for (size_t o = 0; o < n; o++)
-            rz[o] = rx[st->arg[i][o]];
+        maxpool_gather(L, B, OUT(st->arg[i], L, b0), rx, rz);
         break;
     case NN_RELU:
     case NN_CLIP:
         apply_mask(L, n, x, rx, rz);
         break;
     }
-}
-
-/* The input gradient of a max-pool layer: each output's gradient goes to
- * its argmax. */
-static void maxpool_backward(const nn_layer *L, int B, const int *arg, const double *dz, double *dx)
-{
-    size_t n = (size_t)B * L->out_size;
-    memset(dx, 0, (size_t)B * L->in_size * sizeof *dx);
-    for (size_t o = 0; o < n; o++)
-        dx[arg[o]] += dz[o];
 }
 
 /* What a plain backward pass accumulates into the parameter slot g. */
@@ -591,41 +605,39 @@ static void conv_backward(const nn_layer *L, nn_ws *w, int B, const double *x, c
                 memset(gb + L->woff, 0, (L->nw + L->nb) * sizeof *gb);
             im2col(L, 1, x + (size_t)b * L->in_size, w->cols);
             gemm_tn(P, N, K, db, w->cols, gb + L->woff);  /* ∇W += δᵀ A */
-            if (mode == BK_PERSAMPLE)
-                colsum_add(P, N, db, gb + L->boff);
+            colsum_add(P, N, db, gb + L->boff);           /* ∇b += Σ_rows δ */
         }
         if (dx) {
             gemm_nn(P, N, K, db, W, 0.0, w->dcols);       /* δ_A = δ W */
             col2im(L, 1, w->dcols, dx + (size_t)b * L->in_size);
         }
     }
-    if (L->nw && mode == BK_GRAD)
-        colsum_add(B * P, N, dz, g + L->boff);
 }
 
 /* Backward through layer i: from d[i+1] to d[i] when need_dx,
- * accumulating parameter derivatives into g (BK_PERSAMPLE: g is B rows of
- * stride D, one per sample; BK_DELTA: none). */
-static void backward_layer(const nn_layer *L, nn_ws *w, nn_state *st, int i, int B,
+ * accumulating parameter derivatives into g (BK_PERSAMPLE: g is the rows
+ * of stride D of images b0.., one per sample; BK_DELTA: none). */
+static void backward_layer(const nn_layer *L, nn_ws *w, nn_state *st, int i, int b0, int B,
                            const double *theta, bk_mode mode, double *g, size_t D, int need_dx)
 {
-    const double *dz = st->d[i + 1];
-    double *dx = st->d[i];
+    const double *dz = OUT(st->d[i + 1], L, b0), *x = IN(st->a[i], L, b0);
+    double *dx = IN(st->d[i], L, b0);
     size_t n = (size_t)B * L->out_size;
+    if (mode == BK_PERSAMPLE)
+        g += (size_t)b0 * D;
     switch (L->kind) {
     case NN_CONV:
-        conv_backward(L, w, B, st->a[i], dz, weights(L, theta), mode, g, D, need_dx ? dx : NULL);
+        conv_backward(L, w, B, x, dz, weights(L, theta), mode, g, D, need_dx ? dx : NULL);
         break;
     case NN_DENSE: {
         int N = L->oc, K = L->ic;
-        const double *A = st->a[i];
         if (L->nw && mode == BK_GRAD) {
-            gemm_tn(B, N, K, dz, A, g + L->woff);
+            gemm_tn(B, N, K, dz, x, g + L->woff);
             colsum_add(B, N, dz, g + L->boff);
         } else if (L->nw && mode == BK_PERSAMPLE) {
             for (int b = 0; b < B; b++) { /* ∇W_b = δ_b a_bᵀ, ∇b_b = δ_b */
                 double *gb = g + (size_t)b * D;
-                const double *db = dz + (size_t)b * N, *ab = A + (size_t)b * K;
+                const double *db = dz + (size_t)b * N, *ab = x + (size_t)b * K;
                 for (int o = 0; o < N; o++) {
                     for (int k = 0; k < K; k++)
                         gb[L->woff + (size_t)o * K + k] = db[o] * ab[k];
@@ -639,12 +651,12 @@ static void backward_layer(const nn_layer *L, nn_ws *w, nn_state *st, int i, int
     }
     case NN_MAXPOOL:
         if (need_dx)
-            maxpool_backward(L, B, st->arg[i], dz, dx);
+            maxpool_backward(L, B, OUT(st->arg[i], L, b0), dz, dx);
         break;
     case NN_RELU:
     case NN_CLIP:
         if (need_dx)
-            apply_mask(L, n, st->a[i], dz, dx);
+            apply_mask(L, n, x, dz, dx);
         break;
     }
 }
@@ -652,12 +664,12 @@ static void backward_layer(const nn_layer *L, nn_ws *w, nn_state *st, int i, int
 /* The R-backward through layer i (after the plain backward, whose δ = d[]
  * it reads): R{δ_x} = R{δ_z} W + δ_z V into rd[i] when need_dx, and
  * R{∇W} = R{δ_z}ᵀ A + δ_zᵀ R{A}, R{∇b} = Σ_rows R{δ_z} added to g. */
-static void rbackward_layer(const nn_layer *L, nn_ws *w, const nn_state *st, int i, int B,
-                            const double *theta, const double *v, double *g, int need_dx)
+static void rbackward_layer(const nn_layer *L, nn_ws *w, const nn_state *st, int i, int b0,
+                            int B, const double *theta, const double *v, double *g, int need_dx)
 {
-    const double *dz = st->d[i + 1], *rdz = w->rd[i + 1];
-    const double *x = st->a[i], *rx = w->ra[i];
-    double *rdx = w->rd[i];
+    const double *dz = OUT(st->d[i + 1], L, b0), *rdz = OUT(w->rd[i + 1], L, b0);
+    const double *x = IN(st->a[i], L, b0), *rx = IN(w->ra[i], L, b0);
+    double *rdx = IN(w->rd[i], L, b0);
     size_t n = (size_t)B * L->out_size;
     switch (L->kind) {
     case NN_CONV: {
@@ -670,6 +682,7 @@ static void rbackward_layer(const nn_layer *L, nn_ws *w, const nn_state *st, int
                 im2col(L, 1, rx + (size_t)b * L->in_size, w->rcols);
                 gemm_tn(P, N, K, rdb, w->cols, g + L->woff);   /* R{δ}ᵀ A */
                 gemm_tn(P, N, K, db, w->rcols, g + L->woff);   /* + δᵀ R{A} */
+                colsum_add(P, N, rdb, g + L->boff);
             }
             if (need_dx) {
                 gemm_nn(P, N, K, rdb, W, 0.0, w->dcols);             /* R{δ} W */
@@ -678,8 +691,6 @@ static void rbackward_layer(const nn_layer *L, nn_ws *w, const nn_state *st, int
                 col2im(L, 1, w->dcols, rdx + (size_t)b * L->in_size);
             }
         }
-        if (L->nw)
-            colsum_add(B * P, N, rdz, g + L->boff);
         break;
     }
     case NN_DENSE: {
@@ -698,7 +709,7 @@ static void rbackward_layer(const nn_layer *L, nn_ws *w, const nn_state *st, int
     }
     case NN_MAXPOOL:
         if (need_dx)
-            maxpool_backward(L, B, st->arg[i], rdz, rdx);
+            maxpool_backward(L, B, OUT(st->arg[i], L, b0), rdz, rdx);
         break;
     case NN_RELU:
     case NN_CLIP:
@@ -774,11 +785,53 @@ static void loss_hess(const nn_net *net, const double *f, double s, const double
 
 typedef enum { P_LOSS, P_GRAD, P_PERSAMPLE, P_HVP, P_GN, P_STATE } pass_kind;
 
-static double now_if(const nn_ws *w) { return w->prof ? omp_get_wtime() : 0.0; }
+/* The profile counts this thread's CPU time: on a shared machine it
+ * leaves out the time the thread waited for a core. */
+static double cpu_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+static double now_if(const nn_ws *w) { return w->prof ? cpu_seconds() : 0.0; }
 static void prof_add(nn_ws *w, int slot, double t0)
 {
     if (w->prof)
-        w->prof[slot] += omp_get_wtime() - t0;
+        w->prof[slot] += cpu_seconds() - t0;
+}
+
+/* Layers [i0, end) form a segment run image by image (convolutions,
+ * pooling, elementwise layers), or a dense layer alone, run on the chunk. */
+static int segment_end(const nn_net *net, int i0)
+{
+    int i = i0 + 1;
+    if (net->l[i0].kind != NN_DENSE)
+        while (i < net->nl && net->l[i].kind != NN_DENSE)
+            i++;
+    return i;
+}
+
+/* The backward pass through the segments seg[0..nseg) (starts; seg[nseg]
+ * = nl) in reverse: the plain one in mode (BK_DELTA: only δ = d[]), or
+ * with v the R-backward, parameter derivatives into g. */
+static void backward_pass(const nn_net *net, nn_ws *w, nn_state *st, const int *seg, int nseg,
+                          int B, const double *theta, const double *v, bk_mode mode, double *g)
+{
+    int nl = net->nl;
+    for (int s = nseg - 1; s >= 0; s--) {
+        int per_image = net->l[seg[s]].kind != NN_DENSE, nb = per_image ? 1 : B;
+        for (int b0 = 0; b0 < B; b0 += nb)
+            for (int i = seg[s + 1] - 1; i >= seg[s]; i--) {
+                if (mode == BK_DELTA && i == 0)
+                    continue;
+                double t0 = now_if(w);
+                if (v)
+                    rbackward_layer(&net->l[i], w, st, i, b0, nb, theta, v, g, i > 0);
+                else
+                    backward_layer(&net->l[i], w, st, i, b0, nb, theta, mode, g, net->D, i > 0);
+                prof_add(w, nl + i, t0);
+            }
+    }
 }
 
 /* One chunk of B samples starting at sample s0 of d, its plain passes in
@@ -800,13 +853,19 @@ static double chunk_pass(const nn_net *net, nn_ws *w, nn_state *st, int cached,
         }
     if (want_r)
         memset(w->ra[0], 0, (size_t)B * net->in_size * sizeof(double));
-    for (int i = 0; i < nl; i++) {
-        double t0 = now_if(w);
-        if (!cached)
-            forward_layer(&net->l[i], w, st, i, B, theta);
-        if (want_r)
-            rforward_layer(&net->l[i], w, st, i, B, theta, v);
-        prof_add(w, i, t0);
+    for (int i0 = 0, i1; i0 < nl; i0 = i1) {
+        i1 = segment_end(net, i0);
+        int per_image = net->l[i0].kind != NN_DENSE;
+        for (int b0 = 0; b0 < B; b0 += per_image ? 1 : B)
+            for (int i = i0; i < i1; i++) {
+                double t0 = now_if(w);
+                int nb = per_image ? 1 : B;
+                if (!cached)
+                    forward_layer(&net->l[i], w, st, i, b0, nb, theta);
+                if (want_r)
+                    rforward_layer(&net->l[i], w, st, i, b0, nb, theta, v);
+                prof_add(w, i, t0);
+            }
     }
     double loss = 0.0;
     long cor = 0;
@@ -829,25 +888,18 @@ static double chunk_pass(const nn_net *net, nn_ws *w, nn_state *st, int cached,
     *correct = cor;
     if (kind == P_LOSS)
         return loss;
+    int nseg = 0, seg[NN_MAX_LAYERS + 1];
+    for (int i0 = 0; i0 < nl; i0 = segment_end(net, i0))
+        seg[nseg++] = i0;
+    seg[nseg] = nl;
     if (need_delta && !cached) /* δ of every layer, no parameter gradient */
-        for (int i = nl - 1; i > 0; i--) {
-            double t0 = now_if(w);
-            backward_layer(&net->l[i], w, st, i, B, theta, BK_DELTA, NULL, net->D, 1);
-            prof_add(w, nl + i, t0);
-        }
+        backward_pass(net, w, st, seg, nseg, B, theta, NULL, BK_DELTA, NULL);
     if (kind == P_STATE)
         return loss;
     if (kind != P_PERSAMPLE)
         memset(out, 0, net->D * sizeof *out);
-    for (int i = nl - 1; i >= 0; i--) {
-        double t0 = now_if(w);
-        if (kind == P_HVP)
-            rbackward_layer(&net->l[i], w, st, i, B, theta, v, out, i > 0);
-        else
-            backward_layer(&net->l[i], w, st, i, B, theta,
-                           kind == P_PERSAMPLE ? BK_PERSAMPLE : BK_GRAD, out, net->D, i > 0);
-        prof_add(w, nl + i, t0);
-    }
+    backward_pass(net, w, st, seg, nseg, B, theta, kind == P_HVP ? v : NULL,
+                  kind == P_PERSAMPLE ? BK_PERSAMPLE : BK_GRAD, out);
     return loss;
 }
 

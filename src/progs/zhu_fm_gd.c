@@ -135,8 +135,10 @@ int main(int argc, char **argv)
     rng_init(&r, (uint64_t)run.seed, 3);
     double *lam = malloc(neig * sizeof *lam), *res = malloc(neig * sizeof *res);
     t0 = run_wall_seconds();
+    nn_hvp_prepare(e, theta, dtrain); /* every HVP is at θ*_GD: keep the forward pass */
     int took = spectral_lanczos(D, hess_op, &hc, (int)neig, (int)steps, &r, lam, NULL, res);
     double t_lz = run_wall_seconds() - t0;
+    nn_hvp_release(e);
     if (took < 0)
         run_fail(&run, "Lanczos failed");
     run_require_finite(&run, lam, neig, "Hessian eigenvalues");
