@@ -227,6 +227,7 @@ typedef struct {
     nn_state st;                                           /* an uncached chunk */
     double *ra[NN_MAX_LAYERS + 1], *rd[NN_MAX_LAYERS + 1]; /* R{a}, R{d} */
     double *cols, *rcols, *dcols;                          /* one image's im2col */
+    double *zp;                                            /* one image's conv output */
     double *prof; /* NULL, or seconds per layer: forward [0, nl), backward [nl, 2 nl) */
 } nn_ws;
 
@@ -281,10 +282,14 @@ nn_eval *nn_eval_new(const nn_net *net)
     e->net = net;
     e->nws = omp_get_max_threads();
     e->ws = calloc((size_t)e->nws, sizeof *e->ws);
-    size_t maxcols = 1;
+    size_t maxcols = 1, maxout = 1;
     for (int i = 0; i < net->nl; i++)
-        if (net->l[i].kind == NN_CONV && cols_size(&net->l[i]) > maxcols)
-            maxcols = cols_size(&net->l[i]);
+        if (net->l[i].kind == NN_CONV) {
+            if (cols_size(&net->l[i]) > maxcols)
+                maxcols = cols_size(&net->l[i]);
+            if (net->l[i].out_size > maxout)
+                maxout = net->l[i].out_size;
+        }
     for (int t = 0; t < e->nws; t++) {
         nn_ws *w = &e->ws[t];
         state_alloc(net, &w->st);
@@ -295,6 +300,7 @@ nn_eval *nn_eval_new(const nn_net *net)
         w->cols = malloc(maxcols * sizeof(double));
         w->rcols = malloc(maxcols * sizeof(double));
         w->dcols = malloc(maxcols * sizeof(double));
+        w->zp = malloc(maxout * sizeof(double));
     }
     return e;
 }
@@ -317,7 +323,7 @@ void nn_eval_free(nn_eval *e)
         state_free(e->net, &w->st);
         for (int i = 0; i <= e->net->nl; i++)
             free(w->ra[i]), free(w->rd[i]);
-        free(w->cols), free(w->rcols), free(w->dcols);
+        free(w->cols), free(w->rcols), free(w->dcols), free(w->zp);
     }
     free(e->ws), free(e->part), free(e->plos), free(e->pcor);
     free(e);
@@ -404,6 +410,60 @@ static void col2im(const nn_layer *L, int B, const double *cols, double *dx)
             }
     }
 }
+
+/* The transposed layout, for a convolution on one input channel (the
+ * first layer of a CNN), one image: colsT[(ky, kx, ci), (oy, ox)], each
+ * row a shifted copy of the image (contiguous runs of ow pixels when
+ * ic = 1).  With it the GEMM's long side is the output positions, the
+ * shape dgemm runs fastest (about twice the speed for 10 output channels). */
+static void im2colT(const nn_layer *L, const double *x, double *colsT)
+{
+    const int ic = L->ic, P = L->oh * L->ow;
+    for (int ky = 0; ky < L->k; ky++)
+        for (int kx = 0; kx < L->k; kx++)
+            for (int ci = 0; ci < ic; ci++) {
+                double *r = colsT + (size_t)((ky * L->k + kx) * ic + ci) * P;
+                for (int oy = 0; oy < L->oh; oy++, r += L->ow) {
+                    int iy = oy + ky - L->pad, ox0 = L->pad - kx, ox1 = L->iw + L->pad - kx;
+                    ox0 = ox0 > 0 ? ox0 : 0, ox1 = ox1 < L->ow ? ox1 : L->ow;
+                    if (iy < 0 || iy >= L->ih || ox1 <= ox0)
+                        ox0 = ox1 = L->ow;
+                    for (int ox = 0; ox < ox0; ox++)
+                        r[ox] = 0.0;
+                    if (ox1 > ox0) {
+                        const double *src = x + ((size_t)iy * L->iw + ox0 + kx - L->pad) * ic + ci;
+                        for (int ox = ox0; ox < ox1; ox++)
+                            r[ox] = src[(size_t)(ox - ox0) * ic];
+                    }
+                    for (int ox = ox1; ox < L->ow; ox++)
+                        r[ox] = 0.0;
+                }
+            }
+}
+
+/* Its adjoint: dx (one image) overwritten with the sums of colsT. */
+static void col2imT(const nn_layer *L, const double *colsT, double *dx)
+{
+    const int ic = L->ic, P = L->oh * L->ow;
+    memset(dx, 0, L->in_size * sizeof *dx);
+    for (int ky = 0; ky < L->k; ky++)
+        for (int kx = 0; kx < L->k; kx++)
+            for (int ci = 0; ci < ic; ci++) {
+                const double *r = colsT + (size_t)((ky * L->k + kx) * ic + ci) * P;
+                for (int oy = 0; oy < L->oh; oy++, r += L->ow) {
+                    int iy = oy + ky - L->pad, ox0 = L->pad - kx, ox1 = L->iw + L->pad - kx;
+                    ox0 = ox0 > 0 ? ox0 : 0, ox1 = ox1 < L->ow ? ox1 : L->ow;
+                    if (iy < 0 || iy >= L->ih || ox1 <= ox0)
+                        continue;
+                    double *t = dx + ((size_t)iy * L->iw + ox0 + kx - L->pad) * ic + ci;
+                    for (int ox = ox0; ox < ox1; ox++)
+                        t[(size_t)(ox - ox0) * ic] += r[ox];
+                }
+            }
+}
+
+/* Which layout a convolution uses. */
+static int transposed(const nn_layer *L) { return L->ic == 1; }
 
 /* Z (M × N) = A (M × K) Wᵀ (W: N × K) [+ Z if beta = 1] */
 static void gemm_nt(int M, int N, int K, const double *A, const double *W, double beta, double *Z)
@@ -508,15 +568,67 @@ static void apply_mask(const nn_layer *L, size_t n, const double *x, const doubl
             out[j] = x[j] > L->lo && x[j] < L->hi ? in[j] : 0.0;
 }
 
-/* z = x ⊛ W (+ z if beta = 1), image by image. */
-static void conv_gemm(const nn_layer *L, double *cols, int B, const double *x, const double *W,
-                      double beta, double *z)
+/* z = x ⊛ W (+ z if beta = 1), image by image; zp: scratch for the
+ * transposed layout's channel-major output. */
+static void conv_gemm(const nn_layer *L, double *cols, double *zp, int B, const double *x,
+                      const double *W, double beta, double *z)
 {
-    const int P = L->oh * L->ow, K = gemm_k(L);
+    const int P = L->oh * L->ow, N = L->oc, K = gemm_k(L);
     for (int b = 0; b < B; b++) {
-        im2col(L, 1, x + (size_t)b * L->in_size, cols);
-        gemm_nt(P, L->oc, K, cols, W, beta, z + (size_t)b * L->out_size);
+        const double *xb = x + (size_t)b * L->in_size;
+        double *zb = z + (size_t)b * L->out_size;
+        if (transposed(L)) { /* zp (N × P) = W colsT, then z = zpᵀ (+ z) */
+            im2colT(L, xb, cols);
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, P, K, 1.0, W, K, cols, P,
+                        0.0, zp, P);
+            for (int p = 0; p < P; p++)
+                for (int c = 0; c < N; c++)
+                    zb[p * N + c] = beta != 0.0 ? zb[p * N + c] + zp[(size_t)c * P + p]
+                                                : zp[(size_t)c * P + p];
+        } else {
+            im2col(L, 1, xb, cols);
+            gemm_nt(P, N, K, cols, W, beta, zb);
+        }
     }
+}
+
+/* One image's im2col in the layer's layout. */
+static void conv_cols(const nn_layer *L, const double *xb, double *cols)
+{
+    if (transposed(L))
+        im2colT(L, xb, cols);
+    else
+        im2col(L, 1, xb, cols);
+}
+
+/* One image: G (N × K) += δᵀ (P × N)ᵀ A, A its im2col in either layout. */
+static void conv_dw(const nn_layer *L, const double *db, const double *cols, double *G)
+{
+    const int P = L->oh * L->ow, N = L->oc, K = gemm_k(L);
+    if (transposed(L))
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasTrans, N, K, P, 1.0, db, N, cols, P, 1.0, G, K);
+    else
+        gemm_tn(P, N, K, db, cols, G);
+}
+
+/* One image: dcols = δ W (+ dcols if beta = 1), in the layer's layout. */
+static void conv_dcols(const nn_layer *L, const double *db, const double *W, double beta,
+                       double *dcols)
+{
+    const int P = L->oh * L->ow, N = L->oc, K = gemm_k(L);
+    if (transposed(L)) /* dcolsT (K × P) = Wᵀ δᵀ */
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasTrans, K, P, N, 1.0, W, K, db, N, beta, dcols, P);
+    else
+        gemm_nn(P, N, K, db, W, beta, dcols);
+}
+
+/* One image: dx = the adjoint of im2col applied to dcols. */
+static void conv_col2im(const nn_layer *L, const double *dcols, double *dxb)
+{
+    if (transposed(L))
+        col2imT(L, dcols, dxb);
+    else
+        col2im(L, 1, dcols, dxb);
 }
 
 /* Pointers to images b0.. of activation-sized arrays of layer L. */
@@ -533,7 +645,7 @@ static void forward_layer(const nn_layer *L, nn_ws *w, nn_state *st, int i, int 
     case NN_CONV:
     case NN_DENSE:
         if (L->kind == NN_CONV)
-            conv_gemm(L, w->cols, B, x, weights(L, theta), 0.0, z);
+            conv_gemm(L, w->cols, w->zp, B, x, weights(L, theta), 0.0, z);
         else
             gemm_nt(B, L->oc, L->ic, x, weights(L, theta), 0.0, z);
         if (L->nb)
@@ -566,9 +678,9 @@ static void rforward_layer(const nn_layer *L, nn_ws *w, const nn_state *st, int 
         int M = gemm_rows(L, B), N = L->oc, K = gemm_k(L);
         const double *W = weights(L, theta);
         if (L->kind == NN_CONV) {
-            conv_gemm(L, w->rcols, B, rx, W, 0.0, rz);                 /* R{A} Wᵀ */
+            conv_gemm(L, w->rcols, w->zp, B, rx, W, 0.0, rz);                 /* R{A} Wᵀ */
             if (L->nw)
-                conv_gemm(L, w->cols, B, x, v + L->woff, 1.0, rz);     /* + A Vᵀ */
+                conv_gemm(L, w->cols, w->zp, B, x, v + L->woff, 1.0, rz);     /* + A Vᵀ */
         } else {
             gemm_nt(M, N, K, rx, W, 0.0, rz);
             if (L->nw)
@@ -596,20 +708,20 @@ typedef enum { BK_GRAD, BK_PERSAMPLE, BK_DELTA } bk_mode;
 static void conv_backward(const nn_layer *L, nn_ws *w, int B, const double *x, const double *dz,
                           const double *W, bk_mode mode, double *g, size_t D, double *dx)
 {
-    const int P = L->oh * L->ow, N = L->oc, K = gemm_k(L);
+    const int P = L->oh * L->ow, N = L->oc;
     for (int b = 0; b < B; b++) {
         const double *db = dz + (size_t)b * L->out_size;
         if (L->nw && mode != BK_DELTA) {
             double *gb = mode == BK_PERSAMPLE ? g + (size_t)b * D : g;
             if (mode == BK_PERSAMPLE)
                 memset(gb + L->woff, 0, (L->nw + L->nb) * sizeof *gb);
-            im2col(L, 1, x + (size_t)b * L->in_size, w->cols);
-            gemm_tn(P, N, K, db, w->cols, gb + L->woff);  /* ∇W += δᵀ A */
+            conv_cols(L, x + (size_t)b * L->in_size, w->cols);
+            conv_dw(L, db, w->cols, gb + L->woff);        /* ∇W += δᵀ A */
             colsum_add(P, N, db, gb + L->boff);           /* ∇b += Σ_rows δ */
         }
         if (dx) {
-            gemm_nn(P, N, K, db, W, 0.0, w->dcols);       /* δ_A = δ W */
-            col2im(L, 1, w->dcols, dx + (size_t)b * L->in_size);
+            conv_dcols(L, db, W, 0.0, w->dcols);          /* δ_A = δ W */
+            conv_col2im(L, w->dcols, dx + (size_t)b * L->in_size);
         }
     }
 }
@@ -673,22 +785,22 @@ static void rbackward_layer(const nn_layer *L, nn_ws *w, const nn_state *st, int
     size_t n = (size_t)B * L->out_size;
     switch (L->kind) {
     case NN_CONV: {
-        const int P = L->oh * L->ow, N = L->oc, K = gemm_k(L);
+        const int P = L->oh * L->ow, N = L->oc;
         const double *W = weights(L, theta);
         for (int b = 0; b < B; b++) {
             const double *db = dz + (size_t)b * L->out_size, *rdb = rdz + (size_t)b * L->out_size;
             if (L->nw) {
-                im2col(L, 1, x + (size_t)b * L->in_size, w->cols);
-                im2col(L, 1, rx + (size_t)b * L->in_size, w->rcols);
-                gemm_tn(P, N, K, rdb, w->cols, g + L->woff);   /* R{δ}ᵀ A */
-                gemm_tn(P, N, K, db, w->rcols, g + L->woff);   /* + δᵀ R{A} */
+                conv_cols(L, x + (size_t)b * L->in_size, w->cols);
+                conv_cols(L, rx + (size_t)b * L->in_size, w->rcols);
+                conv_dw(L, rdb, w->cols, g + L->woff);          /* R{δ}ᵀ A */
+                conv_dw(L, db, w->rcols, g + L->woff);          /* + δᵀ R{A} */
                 colsum_add(P, N, rdb, g + L->boff);
             }
             if (need_dx) {
-                gemm_nn(P, N, K, rdb, W, 0.0, w->dcols);             /* R{δ} W */
+                conv_dcols(L, rdb, W, 0.0, w->dcols);                /* R{δ} W */
                 if (L->nw)
-                    gemm_nn(P, N, K, db, v + L->woff, 1.0, w->dcols); /* + δ V */
-                col2im(L, 1, w->dcols, rdx + (size_t)b * L->in_size);
+                    conv_dcols(L, db, v + L->woff, 1.0, w->dcols);   /* + δ V */
+                conv_col2im(L, w->dcols, rdx + (size_t)b * L->in_size);
             }
         }
         break;

@@ -181,6 +181,25 @@ static void cnn3(void **state)
     drop(&f);
 }
 
+/* A one-channel convolution inside the net, with padding: the transposed
+ * im2col layout of nn.c with its input gradient. */
+static void conv_one_channel(void **state)
+{
+    (void)state;
+    fixture f;
+    nn_init(&f.net, 9, 1);
+    nn_add_conv(&f.net, 3, 1, 1);
+    nn_add_relu(&f.net);
+    nn_add_conv(&f.net, 3, 4, 1);
+    nn_add_maxpool(&f.net, 2);
+    nn_add_relu(&f.net);
+    nn_add_dense(&f.net, 3);
+    nn_set_loss(&f.net, NN_LOSS_CE, 0.0);
+    make_data(&f, 7, 8);
+    check_derivatives(&f);
+    drop(&f);
+}
+
 static void mlp_losses(void **state)
 {
     (void)state;
@@ -306,6 +325,7 @@ int main(void)
         cmocka_unit_test(zhu_cnn_smoothed_and_mse),
         cmocka_unit_test(lenet5),
         cmocka_unit_test(cnn3),
+        cmocka_unit_test(conv_one_channel),
         cmocka_unit_test(mlp_losses),
         cmocka_unit_test(mlp_fixed_clipped),
         cmocka_unit_test(lanczos_vs_dsyevr),

@@ -47,7 +47,7 @@ int main(int argc, char **argv)
     run_begin(&run, "zhu_fm_gd", "ZHU-FM: GD to theta*_GD on corrupted Fashion-MNIST, Hessian spectrum",
               argc, argv);
     long ntrain = run.ci ? 200 : 1200, ncorrupt = run.ci ? 33 : 200;
-    long iters = run.ci ? 200 : 3000, neig = run.ci ? 150 : 400, steps = run.ci ? 400 : 700;
+    long iters = run.ci ? 200 : 3000, neig = run.ci ? 150 : 400, steps = run.ci ? 400 : 1000;
     long ntest = 10000, log_every = 10;
     double lr = 0.1;
     const char *datadir = NULL;
