@@ -6,8 +6,10 @@
  * θ[woff .. woff+nw) (weights, row-major out × in, a convolution's kernel
  * as Cout × (ky, kx, Cin)) followed by θ[boff .. boff+nb) (biases).
  *
- * Kernels are plain: a convolution is im2col + dgemm, a dense layer one
- * dgemm.  Derivatives are exact:
+ * A convolution is im2col + dgemm, image by image so that the im2col
+ * matrix stays in cache (a one-channel convolution uses the transposed
+ * layout, whose GEMM has the output positions as its long side); a dense
+ * layer is one dgemm over a chunk.  Derivatives are exact:
  *   gradient          reverse mode (backpropagation),
  *   Hessian × v       forward-over-reverse (Pearlmutter's R-operator):
  *                     R{·} = d/dr (·)(θ + r v) at r = 0 is propagated

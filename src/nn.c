@@ -13,6 +13,10 @@
  * R-backward apply the same mask or the same argmax as the plain pass.
  * At the loss, R{∂ℓ/∂f} = ∇²_f ℓ · R{f}; for cross-entropy
  * ∇²_f ℓ u = p ⊙ u − p (pᵀu) with p = softmax(f).
+ * The plain forward pass and the plain δ's do not depend on v: an HVP
+ * runs them, then the R-forward and the R-backward (which reads δ), so
+ * that nn_hvp_prepare can keep the plain passes at a fixed θ and later
+ * HVPs run the R-passes alone, with the same arithmetic and result.
  */
 #include <math.h>
 #include <omp.h>
