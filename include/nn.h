@@ -23,7 +23,8 @@
  * Evaluation splits the n samples into fixed chunks (NN_CHUNK images);
  * chunks may run on different OpenMP threads, and their results are added
  * in chunk order, so every result is bitwise independent of the number of
- * threads.
+ * threads.  Per-sample gradients, which are not summed, use chunks of
+ * NN_CHUNK/4 so that a minibatch of NN_CHUNK keeps several threads busy.
  */
 #ifndef SGDN_NN_H
 #define SGDN_NN_H

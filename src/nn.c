@@ -1031,14 +1031,18 @@ static double run_pass(nn_eval *e, const double *theta, nn_data d, const double 
                        pass_kind kind, double *out, double *loss_i, long *correct)
 {
     const nn_net *net = e->net;
-    int nch = (d.n + NN_CHUNK - 1) / NN_CHUNK;
+    /* per-sample gradients need no reduction: smaller chunks (of a fixed
+     * size, so the result is still independent of the threads) let a
+     * minibatch of 100 use every core */
+    int chunk = kind == P_PERSAMPLE ? NN_CHUNK / 4 : NN_CHUNK;
+    int nch = (d.n + chunk - 1) / chunk;
     ensure_parts(e, nch);
     double s = kind == P_PERSAMPLE ? 1.0 : 1.0 / d.n;
     int cached = kind == P_HVP && prepared_for(e, theta, d);
     int par = nch > 1 && e->nws > 1 && !e->ws[0].prof;
 #pragma omp parallel for schedule(dynamic, 1) if (par)
     for (int c = 0; c < nch; c++) {
-        int s0 = c * NN_CHUNK, B = d.n - s0 < NN_CHUNK ? d.n - s0 : NN_CHUNK;
+        int s0 = c * chunk, B = d.n - s0 < chunk ? d.n - s0 : chunk;
         nn_ws *w = &e->ws[omp_get_thread_num()];
         nn_state *st = cached || kind == P_STATE ? &e->c_st[c] : &w->st;
         double *o = kind == P_PERSAMPLE ? out + (size_t)s0 * net->D : e->part + (size_t)c * net->D;
