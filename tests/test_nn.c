@@ -92,6 +92,17 @@ static void check_derivatives(fixture *f)
     double a = cblas_ddot((int)D, w, 1, Hu, 1), b = cblas_ddot((int)D, u, 1, Hw, 1);
     if (fabs(a - b) > 1e-10 * (fabs(a) + fabs(b)))
         fail_msg("HVP not symmetric: %.15g vs %.15g", a, b);
+    /* a prepared HVP (cached passes) is bitwise the plain one, and a
+     * preparation at θ is not used at another point */
+    double *Hp = malloc(D * sizeof *Hp), *Hq = malloc(D * sizeof *Hq);
+    nn_hvp_prepare(e, f->theta, d);
+    nn_hvp(e, f->theta, d, u, Hp);
+    assert_memory_equal(Hp, Hu, D * sizeof *Hu);
+    nn_hvp(e, tp, d, u, Hp);
+    nn_hvp_release(e);
+    nn_hvp(e, tp, d, u, Hq);
+    assert_memory_equal(Hp, Hq, D * sizeof *Hq);
+    free(Hp), free(Hq);
     /* Gauss–Newton: symmetric and positive semi-definite */
     double *Gu = malloc(D * sizeof *Gu), *Gw = malloc(D * sizeof *Gw);
     nn_gnvp(e, f->theta, d, u, Gu);
@@ -166,6 +177,25 @@ static void cnn3(void **state)
     fixture f;
     nn_cnn3(&f.net, 28, 15, 20, 10);
     make_data(&f, 2, 4);
+    check_derivatives(&f);
+    drop(&f);
+}
+
+/* A one-channel convolution inside the net, with padding: the transposed
+ * im2col layout of nn.c with its input gradient. */
+static void conv_one_channel(void **state)
+{
+    (void)state;
+    fixture f;
+    nn_init(&f.net, 9, 1);
+    nn_add_conv(&f.net, 3, 1, 1);
+    nn_add_relu(&f.net);
+    nn_add_conv(&f.net, 3, 4, 1);
+    nn_add_maxpool(&f.net, 2);
+    nn_add_relu(&f.net);
+    nn_add_dense(&f.net, 3);
+    nn_set_loss(&f.net, NN_LOSS_CE, 0.0);
+    make_data(&f, 7, 8);
     check_derivatives(&f);
     drop(&f);
 }
@@ -295,6 +325,7 @@ int main(void)
         cmocka_unit_test(zhu_cnn_smoothed_and_mse),
         cmocka_unit_test(lenet5),
         cmocka_unit_test(cnn3),
+        cmocka_unit_test(conv_one_channel),
         cmocka_unit_test(mlp_losses),
         cmocka_unit_test(mlp_fixed_clipped),
         cmocka_unit_test(lanczos_vs_dsyevr),

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <omp.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <cblas.h>
 
 #include "fmnist.h"
@@ -16,6 +17,15 @@
 void openblas_set_num_threads(int);
 char *openblas_get_corename(void);
 
+/* This thread's CPU seconds: on a shared machine they leave out the time
+ * spent waiting for a core (the per-layer rows use the same clock). */
+static double cpu_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
 static double dgemm_gflops(int n)
 {
     double *A = malloc((size_t)n * n * sizeof *A), *B = malloc((size_t)n * n * sizeof *B);
@@ -24,9 +34,9 @@ static double dgemm_gflops(int n)
         A[i] = 1.0 / (1 + i % 7), B[i] = 1.0 / (1 + i % 5);
     double best = 0;
     for (int rep = 0; rep < 3; rep++) {
-        double t = run_wall_seconds();
+        double t = cpu_seconds();
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, A, n, B, n, 0, C, n);
-        t = run_wall_seconds() - t;
+        t = cpu_seconds() - t;
         double g = 2.0 * n * n * n / t / 1e9;
         best = g > best ? g : best;
     }
@@ -34,12 +44,59 @@ static double dgemm_gflops(int n)
     return best;
 }
 
+/* One row per layer and direction: a convolution's or dense layer's
+ * GFLOP/s on one thread against the 1-thread dgemm speed, the other
+ * layers' milliseconds per 1,200 images (v NULL: a gradient, else an HVP). */
+static void layer_rows(nn_eval *e, const nn_net *net, const double *th, nn_data d,
+                       const double *v, double peak1)
+{
+    double fwd[NN_MAX_LAYERS] = {0}, bwd[NN_MAX_LAYERS] = {0}, f[NN_MAX_LAYERS], b[NN_MAX_LAYERS];
+    const int reps = 3;
+    for (int r = 0; r < reps; r++) { /* the best of three: the machine is shared */
+        nn_profile(e, th, d, v, f, b);
+        for (int i = 0; i < net->nl; i++) {
+            fwd[i] = r == 0 || f[i] < fwd[i] ? f[i] : fwd[i];
+            bwd[i] = r == 0 || b[i] < bwd[i] ? b[i] : bwd[i];
+        }
+    }
+    static const char *kname[] = {"fc", "conv", "maxpool", "relu", "clip"};
+    int count[5] = {0};
+    const char *what = v ? "hvp" : "grad";
+    for (int i = 0; i < net->nl; i++) {
+        const nn_layer *L = &net->l[i];
+        char name[64];
+        snprintf(name, sizeof name, "layer_%s%d_%s", kname[L->kind], ++count[L->kind], what);
+        if (L->kind == NN_CONV || L->kind == NN_DENSE) {
+            double mnk = 2.0 * L->oh * L->ow * L->oc * (double)(L->kind == NN_CONV ? L->k * L->k * L->ic : L->ic) * d.n;
+            /* gradient: forward 1 GEMM, backward 2 (1 without input gradient);
+             * prepared HVP: R-forward 2, R-backward 4 (2 without input gradient) */
+            double nf = v ? 2 : 1, nb = (v ? 2 : 1) * (i > 0 ? 2 : 1);
+            printf("%s_fwd\t%.2f\tGFLOP/s\t%.2f\t%.3f\n", name, nf * mnk / fwd[i] / 1e9, peak1,
+                   nf * mnk / fwd[i] / 1e9 / peak1);
+            printf("%s_bwd\t%.2f\tGFLOP/s\t%.2f\t%.3f\n", name, nb * mnk / bwd[i] / 1e9, peak1,
+                   nb * mnk / bwd[i] / 1e9 / peak1);
+        } else {
+            printf("%s_fwd\t%.2f\tms\t\t\n", name, 1e3 * fwd[i]);
+            printf("%s_bwd\t%.2f\tms\t\t\n", name, 1e3 * bwd[i]);
+        }
+    }
+}
+
 int main(void)
 {
     openblas_set_num_threads(1);
     int threads = omp_get_max_threads();
     double peak1 = dgemm_gflops(1000), peak = peak1 * threads;
-    printf("dgemm_1thread\t%.2f\tGFLOP/s\t\t\n", peak1);
+    double load[3] = {0};
+    FILE *fl = fopen("/proc/loadavg", "r");
+    if (fl) {
+        if (fscanf(fl, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
+            load[0] = -1;
+        fclose(fl);
+    }
+    /* the wall-time rows below depend on the other work of the machine */
+    printf("load_average_1min\t%.2f\tprocesses\t%d cores\t\n", load[0], omp_get_num_procs());
+    printf("dgemm_1thread\t%.2f\tGFLOP/s\tCPU time\t\n", peak1);
     printf("dgemm_peak\t%.2f\tGFLOP/s\t%d threads x 1-thread dgemm\t\n", peak, threads);
     printf("openblas_core\t%s\tname\t\t\n", openblas_get_corename());
 
@@ -62,10 +119,12 @@ int main(void)
     double fc, fd;
     nn_flops_forward(&net, &fc, &fd);
     /* forward + backward ≈ 3 forwards, less conv1's unneeded input
-     * gradient; an HVP ≈ 9 forwards (1 forward, 2 R-forward, 2 backward,
-     * 4 R-backward GEMMs per layer) */
+     * gradient; a prepared HVP (forward and δ kept) ≈ 6 forwards: 2
+     * R-forward and 4 R-backward GEMMs per layer, 2 for conv1 */
     double conv1 = 2.0 * 24 * 24 * 10 * 25;
-    double f_fb = (3 * (fc + fd) - conv1) * s.n, f_hvp = 9 * (fc + fd) * s.n;
+    double f_fb = (3 * (fc + fd) - conv1) * s.n, f_hvp = (6 * (fc + fd) - 2 * conv1) * s.n;
+
+    layer_rows(e, &net, th, d, NULL, peak1);
 
     const int reps = 10;
     double t = run_wall_seconds();
@@ -85,20 +144,30 @@ int main(void)
     t = run_wall_seconds();
     for (int i = 0; i < 4; i++)
         nn_hvp(e, th, d, g, hv);
+    double t_hvp_plain = (run_wall_seconds() - t) / 4;
+    printf("cnn_hvp_1200_unprepared_time\t%.4f\ts\t\t\n", t_hvp_plain);
+    /* at a fixed θ (Lanczos) the forward pass and δ are kept */
+    t = run_wall_seconds();
+    nn_hvp_prepare(e, th, d);
+    printf("cnn_hvp_prepare_time\t%.4f\ts\t\t\n", run_wall_seconds() - t);
+    t = run_wall_seconds();
+    for (int i = 0; i < 4; i++)
+        nn_hvp(e, th, d, g, hv);
     double t_hvp = (run_wall_seconds() - t) / 4;
+    layer_rows(e, &net, th, d, g, peak1);
     printf("cnn_hvp_1200\t%.2f\tGFLOP/s\t%.2f\t%.3f\n", f_hvp / t_hvp / 1e9, peak, f_hvp / t_hvp / 1e9 / peak);
     printf("cnn_hvp_1200_time\t%.4f\ts\t\t\n", t_hvp);
 
     /* 3,000 GD iterations: extrapolated from the gradient time above
      * (the update itself is negligible) */
     printf("gd_3000_iters_extrapolated\t%.1f\ts\t240\t%.2f\n", 3000 * t_grad, 3000 * t_grad / 240);
-    /* 400 eigenpairs with 700 Lanczos steps: extrapolated from the HVP time
+    /* 400 eigenpairs with 1,000 Lanczos steps: extrapolated from the HVP time
      * plus the full reorthogonalisation (2 passes of 2 dgemv, 4·j·D flops
      * each, at step j) at the dgemv speed ≈ a tenth of the dgemm peak */
     double reorth = 0;
-    for (int j = 1; j <= 700; j++)
+    for (int j = 1; j <= 1000; j++)
         reorth += 2 * 4.0 * j * D;
-    printf("lanczos_400_of_700_extrapolated\t%.1f\ts\t\t\n", 700 * t_hvp + reorth / (0.1 * peak1 * 1e9));
+    printf("lanczos_400_of_1000_extrapolated\t%.1f\ts\t\t\n", 1000 * t_hvp + reorth / (0.1 * peak1 * 1e9));
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak_memory\t%.3f\tGiB\t4\t%.3f\n", ru.ru_maxrss / 1048576.0, ru.ru_maxrss / 1048576.0 / 4);

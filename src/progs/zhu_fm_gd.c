@@ -47,7 +47,7 @@ int main(int argc, char **argv)
     run_begin(&run, "zhu_fm_gd", "ZHU-FM: GD to theta*_GD on corrupted Fashion-MNIST, Hessian spectrum",
               argc, argv);
     long ntrain = run.ci ? 200 : 1200, ncorrupt = run.ci ? 33 : 200;
-    long iters = run.ci ? 200 : 3000, neig = run.ci ? 150 : 400, steps = run.ci ? 400 : 700;
+    long iters = run.ci ? 200 : 3000, neig = run.ci ? 150 : 400, steps = run.ci ? 400 : 1000;
     long ntest = 10000, log_every = 10;
     double lr = 0.1;
     const char *datadir = NULL;
@@ -135,10 +135,29 @@ int main(int argc, char **argv)
     rng_init(&r, (uint64_t)run.seed, 3);
     double *lam = malloc(neig * sizeof *lam), *res = malloc(neig * sizeof *res);
     t0 = run_wall_seconds();
-    int took = spectral_lanczos(D, hess_op, &hc, (int)neig, (int)steps, &r, lam, NULL, res);
+    nn_hvp_prepare(e, theta, dtrain); /* every HVP is at θ*_GD: keep the forward pass */
+    double *V = malloc(D * neig * sizeof *V);
+    int took = spectral_lanczos(D, hess_op, &hc, (int)neig, (int)steps, &r, lam, V, res);
     double t_lz = run_wall_seconds() - t0;
     if (took < 0)
         run_fail(&run, "Lanczos failed");
+    /* The residual estimate β_m|s_{m,k}| holds in exact arithmetic and is
+     * often below rounding (dsyevr sets negligible components to 0): check
+     * it by the true residual ‖H v − λ v‖/‖v‖ of the first, the 140th and
+     * the last Ritz pair, each from one more HVP. */
+    long kchk[3] = {0, neig > 140 ? 139 : neig - 1, neig - 1};
+    double true_res[3], *v = malloc(D * sizeof *v), *hv = malloc(D * sizeof *hv);
+    for (int c = 0; c < 3; c++) {
+        for (size_t i = 0; i < D; i++)
+            v[i] = V[i * neig + kchk[c]];
+        nn_hvp(e, theta, dtrain, v, hv);
+        double rr = 0.0, vv = 0.0;
+        for (size_t i = 0; i < D; i++)
+            rr += (hv[i] - lam[kchk[c]] * v[i]) * (hv[i] - lam[kchk[c]] * v[i]), vv += v[i] * v[i];
+        true_res[c] = sqrt(rr / vv);
+    }
+    nn_hvp_release(e);
+    free(V), free(v), free(hv);
     run_require_finite(&run, lam, neig, "Hessian eigenvalues");
     f = run_open(&run, ".tsv", "k\tlambda\tresidual\tratio_to_lambda1");
     int nconv = 0;
@@ -164,6 +183,9 @@ int main(int argc, char **argv)
     run_value(&run, "steps", "%d", took);
     run_value(&run, "nconv", "%d", nconv);
     run_value(&run, "lambda1", "%.4g", lam[0]);
+    run_value(&run, "true-res-first", "%.2g", true_res[0] / lam[0]);
+    run_value(&run, "true-res-140", "%.2g", true_res[1] / lam[0]);
+    run_value(&run, "true-res-last", "%.2g", true_res[2] / lam[0]);
     /* timings vary from run to run: stderr, not the data (the total wall
      * time is in zhu_fm_gd.prov.tsv) */
     fprintf(stderr, "zhu_fm_gd: GD %.1f s, Lanczos %.1f s\n", t_gd, t_lz);
@@ -186,10 +208,11 @@ int main(int argc, char **argv)
         run_claim(&run, "ZHU-FM-SPEC", "log10(lambda140/lambda1) at theta*_GD", REL_EQ,
                   log10(fabs(ratio)), -2.0, 0.5, "paper: about 1 % read off a plot; half a decade",
                   ok ? "reproduced" : "not reproduced", note);
-        /* the Ritz values used must have converged */
-        snprintf(note, sizeof note, "residual |H v - lambda v| of the 140th Ritz pair; %d Lanczos steps", took);
+        /* the Ritz values used must have converged: the true residual */
+        snprintf(note, sizeof note, "true residual |H v - lambda v| of the 140th Ritz pair (estimate %.2g); %d Lanczos steps",
+                 res[139] / lam[0], took);
         run_claim(&run, "ZHU-FM-SPEC", "Lanczos residual of lambda140 / lambda1", REL_LE,
-                  res[139] / lam[0], 0.0, 1e-2 * fabs(ratio),
+                  true_res[1] / lam[0], 0.0, 1e-2 * fabs(ratio),
                   "1 % of lambda140 (a bound on its error)", "reproduced", note);
     }
 
