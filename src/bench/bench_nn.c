@@ -15,7 +15,6 @@
 #include "run.h"
 
 void openblas_set_num_threads(int);
-char *openblas_get_corename(void);
 
 /* This thread's CPU seconds: on a shared machine they leave out the time
  * spent waiting for a core (the per-layer rows use the same clock). */
@@ -98,7 +97,6 @@ int main(void)
     printf("load_average_1min\t%.2f\tprocesses\t%d cores\t\n", load[0], omp_get_num_procs());
     printf("dgemm_1thread\t%.2f\tGFLOP/s\tCPU time\t\n", peak1);
     printf("dgemm_peak\t%.2f\tGFLOP/s\t%d threads x 1-thread dgemm\t\n", peak, threads);
-    printf("openblas_core\t%s\tname\t\t\n", openblas_get_corename());
 
     fmnist_set all, s;
     char err[1024];

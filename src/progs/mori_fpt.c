@@ -42,31 +42,18 @@ static double mfpt_radial(linreg_radial *q, double C, int n, double *err)
     return T;
 }
 
-static int parse_list(const char *s, double *v, int max)
-{
-    int n = 0;
-    char *end;
-    while (*s && n < max) {
-        v[n++] = strtod(s, &end);
-        if (end == s || (*end && *end != ','))
-            return -1;
-        s = *end == ',' ? end + 1 : end;
-    }
-    return *s ? -1 : n;
-}
-
 int main(int argc, char **argv)
 {
     run_ctx run;
     run_begin(&run, "mori_fpt", "MORI-FPT-LR: mean first-passage time vs C, linear regression", argc, argv);
     long N = 10000, reps = run.ci ? 100 : 200, grid = 20000, boot = 400;
     double eta = 0.1, Clo = 1.2, Cmax = 100, tcap = run.ci ? 3000 : 20000;
-    const char *ds_s = run.ci ? "1,5,10,20" : "1,2,5,10,15,20";
+    opts_list ds = run.ci ? (opts_list){4, {1, 5, 10, 20}} : (opts_list){6, {1, 2, 5, 10, 15, 20}};
     opts_spec spec[] = {
         {"N", OPT_INT, &N, 100, 1e7, "data set size"},
         {"reps", OPT_INT, &reps, 10, 1e6, "runs per dimension"},
         {"eta", OPT_DOUBLE, &eta, 1e-4, 1, "learning rate (B = 1)"},
-        {"ds", OPT_STRING, &ds_s, 0, 0, "dimensions, comma-separated"},
+        {"ds", OPT_LIST, &ds, 1, 100, "dimensions, comma-separated integers"},
         {"Clo", OPT_DOUBLE, &Clo, 1.01, 1e6, "smallest C"},
         {"Cmax", OPT_DOUBLE, &Cmax, 1.02, 1e12, "largest C allowed"},
         {"tcap", OPT_DOUBLE, &tcap, 1, 1e9, "time t = eta k each run is followed for"},
@@ -74,12 +61,12 @@ int main(int argc, char **argv)
         {"boot", OPT_INT, &boot, 50, 1e6, "bootstrap resamples"},
         {0}};
     run_parse(&run, spec);
-    double dsd[MAXD];
-    int nd = parse_list(ds_s, dsd, MAXD);
-    if (nd < 1)
-        run_usage_error(&run, "--ds takes comma-separated integers");
+    const double *dsd = ds.v;
+    int nd = ds.n;
+    if (nd > MAXD)
+        run_usage_error(&run, "--ds takes at most %d dimensions", MAXD);
     for (int i = 0; i < nd; i++)
-        if (!(dsd[i] >= 1 && dsd[i] <= 100 && dsd[i] == floor(dsd[i])))
+        if (dsd[i] != floor(dsd[i]))
             run_usage_error(&run, "--ds: integers in [1, 100]");
     if (Cmax <= Clo)
         run_usage_error(&run, "--Cmax must exceed --Clo");

@@ -83,19 +83,6 @@ static double escape_em(const well *w, double dt, double tmax, rng_stream *r)
     return k * dt;
 }
 
-static int parse_list(const char *s, double *v, int max)
-{
-    int n = 0;
-    char *end;
-    while (*s && n < max) {
-        v[n++] = strtod(s, &end);
-        if (end == s || (*end && *end != ','))
-            return -1;
-        s = *end == ',' ? end + 1 : end;
-    }
-    return *s ? -1 : n;
-}
-
 typedef struct {
     double mean, se, exact, qerr;
 } esc;
@@ -136,24 +123,24 @@ int main(int argc, char **argv)
               argv);
     long reps = run.ci ? 100 : 400, grid = 20000, Bsz = 1;
     double eta = 0.25, D = 0.5, dt = run.ci ? 0.005 : 0.0025;
-    const char *Cs_s = "1.5,2,2.5,3";
+    opts_list Cl = {4, {1.5, 2, 2.5, 3}};
     opts_spec spec[] = {
         {"reps", OPT_INT, &reps, 10, 1e7, "escapes per well"},
         {"eta", OPT_DOUBLE, &eta, 1e-3, 10, "learning rate in the noise 2 eta h* L / B"},
         {"B", OPT_INT, &Bsz, 1, 1e6, "batch size in the noise"},
         {"D", OPT_DOUBLE, &D, 0.05, 10, "Langevin noise strength (variance 2D)"},
         {"dt", OPT_DOUBLE, &dt, 1e-5, 0.05, "Euler-Maruyama step"},
-        {"Cs", OPT_STRING, &Cs_s, 0, 0, "barrier ratios L(theta_s)/L(theta*), comma-separated"},
+        {"Cs", OPT_LIST, &Cl, 1.01, 1e3, "barrier ratios L(theta_s)/L(theta*), comma-separated, increasing"},
         {"grid", OPT_INT, &grid, 100, 1e8, "quadrature grid intervals"},
         {0}};
     run_parse(&run, spec);
-    double Cs[MAXC];
-    int nC = parse_list(Cs_s, Cs, MAXC);
-    if (nC < 2)
-        run_usage_error(&run, "--Cs takes at least two comma-separated ratios");
-    for (int j = 0; j < nC; j++)
-        if (!(Cs[j] > 1.01 && Cs[j] < 1e3) || (j && Cs[j] <= Cs[j - 1]))
-            run_usage_error(&run, "--Cs: increasing ratios in (1.01, 1000)");
+    const double *Cs = Cl.v;
+    int nC = Cl.n;
+    if (nC < 2 || nC > MAXC)
+        run_usage_error(&run, "--Cs takes 2 to %d ratios", MAXC);
+    for (int j = 1; j < nC; j++)
+        if (Cs[j] <= Cs[j - 1])
+            run_usage_error(&run, "--Cs: ratios must increase");
 
     const double h = 1.0, dLs[NFAM] = {1.0, 2.0};
     const double temp = eta * h / Bsz, expo = Bsz / (eta * h) + 0.5; /* T and Eq. 15's exponent */
