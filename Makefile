@@ -129,10 +129,14 @@ $(G)/figs.tex: $(MAKEFILE_LIST) figures/.profile
 	   '$(n)' '$(FIGCLAIMS_$(n))' '$(n)' '$(subst $(space),$(comma),$(strip $(FIGDATA_$(n))))';) } > $@.tmp && mv $@.tmp $@
 # each paper's section inputs its result files report/PAPER-*.tex in name order
 PAPERS := zhu meng wei mori engine cross
-$(G)/sec-%.tex: $$(sort $$(wildcard report/$$*-*.tex))
+# (always recomputed, replaced only when it changes: a deleted file must drop out)
+$(G)/sec-%.tex: FORCE
 	@mkdir -p $(G)
 	@{ echo '% generated: the result files of this section'; \
-	   for f in $^; do b=$${f#report/}; echo "\\input{$${b%.tex}}"; done; } > $@.tmp && mv $@.tmp $@
+	   for f in $(sort $(wildcard report/$*-*.tex)); do b=$${f#report/}; echo "\\input{$${b%.tex}}"; done; } > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+.PHONY: FORCE
 $(G)/versions.tex: $(BIN)/sysinfo | $(B)/.deps-report
 	@mkdir -p $(G)
 	$(BIN)/sysinfo > $@.tmp && mv $@.tmp $@
