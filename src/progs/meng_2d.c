@@ -136,10 +136,14 @@ static int run_one(const model *M, int kind, double eta, long steps, double l1, 
 /* A predicted increase, measured as a z-score: resolved (z ≥ zc, REL_GE) or
  * not (REL_EQ to 0 within zc: no effect at this sample size; a reversed
  * effect z < −zc fails). */
-static void trend_claim(run_ctx *run, const char *check, double zv, double zc, const char *verdict, const char *note)
+/* A difference of success rates in standard errors, against the outcome
+ * stated in advance: an effect (zv ≥ zc) or none (|zv| ≤ zc).  The relation
+ * never depends on the measurement, so either row can fail. */
+static void trend_claim(run_ctx *run, const char *check, double zv, double zc, int effect, const char *verdict,
+                        const char *note)
 {
-    if (zv >= zc)
-        run_claim(run, "MENG-F4", check, REL_GE, zv, zc, 0, "difference >= 2.58 SE", verdict, note);
+    if (effect)
+        run_claim(run, "MENG-F4", check, REL_GE, zv, zc, 0, "effect: difference >= 2.58 SE", verdict, note);
     else
         run_claim(run, "MENG-F4", check, REL_EQ, zv, 0, zc, "no effect: |difference| <= 2.58 SE", verdict, note);
 }
@@ -267,23 +271,26 @@ int main(int argc, char **argv)
     for (int d = 1; d <= nl; d++)
         if (lams.v[d - 1] <= 36)
             i36 = d;
+    /* The expected outcomes below are this reproduction's findings, fixed
+     * here so that a change in behaviour fails a check: PLD does not escape
+     * more than GLD (no effect of λ1), SGD escapes more than GLD, PLD at the
+     * fitted λ1 does not match SGD, and only SGD feels the 0.9 scaling. */
     /* 1. success grows with λ1: at the fitted λ1, and within the paper's range */
     double dz = (succ[0][ifit] - succ[0][1]) / hypot(se[0][ifit], se[0][1]);
     snprintf(note, sizeof note, "PLD lambda1=%.0f (fit): %.3f, GLD: %.3f (%ld runs)", lam_fit, succ[0][ifit], succ[0][1], runs);
-    trend_claim(&run, "success(PLD, fitted lambda1) - success(GLD), in SE", dz, z, V, note);
+    trend_claim(&run, "success(PLD, fitted lambda1) - success(GLD), in SE", dz, z, 0, V, note);
     double dz36 = (succ[0][i36] - succ[0][1]) / hypot(se[0][i36], se[0][1]);
     snprintf(note, sizeof note, "PLD lambda1=%g: %.3f, GLD: %.3f; the paper's range 0..36 %s", lams.v[i36 - 1],
              succ[0][i36], succ[0][1], dz36 >= z ? "shows the growth" : "shows no growth here");
-    trend_claim(&run, "success(PLD, lambda1=36) - success(GLD), in SE", dz36, z, V, note);
+    trend_claim(&run, "success(PLD, lambda1=36) - success(GLD), in SE", dz36, z, 0, V, note);
     /* 2. GLD below SGD */
     double gz = (succ[0][0] - succ[0][1]) / hypot(se[0][0], se[0][1]);
     snprintf(note, sizeof note, "SGD %.3f, GLD %.3f", succ[0][0], succ[0][1]);
-    trend_claim(&run, "success(SGD) - success(GLD), in SE", gz, z, V, note);
+    trend_claim(&run, "success(SGD) - success(GLD), in SE", gz, z, 1, V, note);
     /* 3. PLD at the fitted λ1 = c2/c0 matches SGD (paper: ~30 matches SGD) */
     snprintf(note, sizeof note, "fitted lambda1 = c2/c0 = %.1f (R2 = %.4f): %.3f vs SGD %.3f; PLD at 36: %.3f", lam_fit,
              r2, succ[0][ifit], succ[0][0], succ[0][i36]);
-    int match = fabs(succ[0][ifit] - succ[0][0]) <= z * hypot(se[0][ifit], se[0][0]);
-    run_claim(&run, "MENG-F4", "PLD(fitted lambda1) vs SGD success", match ? REL_EQ : REL_NE, succ[0][ifit], succ[0][0],
+    run_claim(&run, "MENG-F4", "PLD(fitted lambda1) vs SGD success (refuted)", REL_NE, succ[0][ifit], succ[0][0],
               z * hypot(se[0][ifit], se[0][0]), "2.58 SE of the difference", V, note);
     /* 4. the 0.9-scaled loss is escaped less, by SGD and by PLD at the fit */
     for (int k = 0; k < 2; k++) {
@@ -291,7 +298,7 @@ int main(int argc, char **argv)
         double sz = (succ[0][dyn] - succ[1][dyn]) / hypot(se[0][dyn], se[1][dyn]);
         snprintf(check, sizeof check, "%s: success(L) - success(0.9 L), in SE", k ? "PLD fitted lambda1" : "SGD");
         snprintf(note, sizeof note, "L: %.3f, 0.9L: %.3f", succ[0][dyn], succ[1][dyn]);
-        trend_claim(&run, check, sz, z, V, note);
+        trend_claim(&run, check, sz, z, k == 0, V, note);
     }
     for (int sc = 0; sc < 2; sc++)
         for (int d = 0; d < nd; d++) {
