@@ -12,7 +12,7 @@
  *     ...                                           // compute, write rows
  *     run_close(&run, f);                           // atomic rename
  *     run_value(&run, "slope", "%.3f", b);          // a number for the report
- *     run_claim(&run, "ZHU-E13", "E[L] at t=1", REL_EQ, m, p, tol, "4 SE", ...);
+ *     run_check(&run, (run_check_row){.id = "ZHU-E13", .tests = CHECK_PAPER, ...});
  *     return run_finish(&run);                      // vals, provenance, claims
  *
  * Data files are written to a temporary name and renamed when complete, so
@@ -35,7 +35,41 @@
 #define RUN_MAX_FILES 32
 #define RUN_MAX_OPTS 64
 
-typedef enum { REL_EQ, REL_LE, REL_GE, REL_NE } claim_rel;
+typedef enum { REL_EQ, REL_LE, REL_GE, REL_NE } claim_rel; /* REL_NE: legacy, being removed */
+
+/* What a check row tests (the claims gate derives each claim's verdict
+ * from these; a program never states a verdict):
+ *   CHECK_PAPER      the paper's statement as printed (its formula,
+ *                    inequality or ordering);
+ *   CHECK_CORRECTED  the project's corrected statement, derived and
+ *                    explained in the report;
+ *   CHECK_EXACT      the exact prediction for the system simulated
+ *                    (quadrature, closed form, recursion): a test of the
+ *                    project's own numerics;
+ *   CHECK_CONTROL    code and sanity checks (finite differences, facts
+ *                    that hold by construction). */
+typedef enum { CHECK_PAPER, CHECK_CORRECTED, CHECK_EXACT, CHECK_CONTROL } check_tests;
+
+/* One check row.  Written with designated initialisers:
+ *     run_check(&run, (run_check_row){.id = "ZHU-E13", .tests = CHECK_PAPER,
+ *         .check = "E[L_t] at t = 1 vs Eq. 13", .rel = REL_EQ,
+ *         .measured = m, .predicted = p, .tol = 4 * se, .basis = "4 SE"});
+ * The relation, the prediction and the tolerance's rule are fixed before
+ * the measurement.  Power: a row may name the alternative the report
+ * proposes (alt_name, and alt, the value the measurement would take under
+ * it); if that value would pass the same test, the row could not have told
+ * the two apart and the gate marks it inconclusive. */
+typedef struct {
+    const char *id;        /* claim ID of report/catalogue.tsv */
+    check_tests tests;
+    const char *check;     /* what is compared, in words */
+    claim_rel rel;
+    double measured, predicted, tol;
+    const char *basis;     /* where the tolerance comes from: "4 SE", "95% CI" */
+    const char *alt_name;  /* NULL: no alternative named */
+    double alt;
+    const char *note;      /* may be NULL */
+} run_check_row;
 
 typedef struct {
     FILE *f;
@@ -62,7 +96,7 @@ typedef struct {
     char **argv;
     opts_spec specs[RUN_MAX_OPTS];
     run_file files[RUN_MAX_FILES];
-    run_buf vals, claims;
+    run_buf vals, claims, checks; /* claims: legacy run_claim rows; checks: run_check rows */
     int n_claims, n_failed;
     double t_start, t_last_progress;
 } run_ctx;
@@ -91,6 +125,13 @@ void run_value(run_ctx *r, const char *key, const char *fmt, ...) __attribute__(
 void run_claim(run_ctx *r, const char *id, const char *check, claim_rel rel, double measured,
                double predicted, double tol, const char *tol_basis, const char *verdict,
                const char *note);
+/* Append a check row.  A non-finite measured, predicted, tolerance or
+ * alternative, or a negative tolerance, is never written: the run fails
+ * with a "diverged" message instead. */
+void run_check(run_ctx *r, run_check_row c);
+const char *check_tests_name(check_tests t);
+int check_tests_parse(const char *s, check_tests *t);
+
 int claim_passes(claim_rel rel, double measured, double predicted, double tol);
 const char *claim_rel_name(claim_rel rel);
 int claim_rel_parse(const char *s, claim_rel *rel);
