@@ -163,7 +163,7 @@ $(TB)/%: tests/%.c $(LIB)
 test-unit: $(patsubst %,$(TB)/%,$(UNIT_TESTS))
 	@tests/run_unit.sh $^
 test-progs: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
-	@tests/test_programs.sh $(BIN) "$(PROGS)" $(foreach p,$(PROGS),'$(p)=$(TESTARGS_$(p))')
+	@tests/test_programs.sh $(BIN) "$(PROGS)" $(foreach p,$(PROGS),'$(p)=$(TESTARGS_$(p))' '$(p)^=$(TESTDEPS_$(p))')
 test: test-unit test-progs
 	@echo "all tests passed"
 
@@ -185,8 +185,8 @@ $(SB)/bin/%: src/progs/%.c $(SB)/libsgdn.a
 test-sanitize: $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS)) $(patsubst %,$(SB)/bin/%,$(PROGS))
 	@ASAN_OPTIONS=detect_leaks=0 tests/run_unit.sh $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS))
 	@d=$$(mktemp -d); fail=0; \
-	 $(foreach p,$(PROGS),ASAN_OPTIONS=detect_leaks=0 $(SB)/bin/$(p) --profile ci --outdir $$d $(TESTARGS_$(p)) \
-	     2>$$d/err || { fail=1; echo "FAILED under sanitizers: $(p)"; tail -n 20 $$d/err; };) \
+	 $(foreach p,$(PROGS),$(foreach q,$(TESTDEPS_$(p)) $(p),ASAN_OPTIONS=detect_leaks=0 $(SB)/bin/$(q) --profile ci --outdir $$d $(TESTARGS_$(q)) \
+	     2>$$d/err || { fail=1; echo "FAILED under sanitizers: $(q)"; tail -n 20 $$d/err; };)) \
 	 rm -rf $$d; [ $$fail = 0 ] && echo "sanitized programs: $(words $(PROGS)) ran clean"
 
 # --- benchmarks -------------------------------------------------------------

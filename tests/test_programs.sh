@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_programs.sh BINDIR "PROGS" 'prog=ARGS'... — behaviour every result
+# test_programs.sh BINDIR "PROGS" 'prog=ARGS' 'prog^=DEPS'... — behaviour every result
 # program owes its users, and the claim gate:
 #   --help exits 0 with the usage; an unknown option, a non-numeric or
 #   out-of-range value and an unwritable output directory exit 2 with one
@@ -7,8 +7,14 @@
 #   same seed writes byte-identical data with 1 and 2 threads.
 set -uo pipefail
 bin=$1 progs=$2; shift 2
-declare -A targs
-for a in "$@"; do targs[${a%%=*}]=${a#*=}; done
+# prog=ARGS: the program's tiny test arguments; prog^=DEPS: programs whose
+# outputs it reads (run first, with their own test arguments, into the same
+# output directory)
+declare -A targs tdeps
+for a in "$@"; do
+  k=${a%%=*}
+  if [[ $k == *^ ]]; then tdeps[${k%^}]=${a#*=}; else targs[$k]=${a#*=}; fi
+done
 pass=0 fail=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 ok()   { pass=$((pass + 1)); }
@@ -37,6 +43,13 @@ for p in $progs; do
   read -r -a extra <<<"${targs[$p]-}"
   for th in 1 2; do
     mkdir -p "$tmp/t$th"
+    for dep in ${tdeps[$p]-}; do
+      read -r -a dextra <<<"${targs[$dep]-}"
+      if ! OMP_NUM_THREADS=$th "$bin/$dep" --profile ci --seed 7 --outdir "$tmp/t$th" "${dextra[@]}" \
+           >/dev/null 2>"$tmp/stderr"; then
+        bad "$p: prerequisite $dep failed: $(tail -n 1 "$tmp/stderr")"; continue 3
+      fi
+    done
     if ! OMP_NUM_THREADS=$th "$bin/$p" --profile ci --seed 7 --outdir "$tmp/t$th" "${extra[@]}" \
          >/dev/null 2>"$tmp/stderr"; then
       bad "$p run with $th thread(s): $(tail -n 1 "$tmp/stderr")"; continue 2
