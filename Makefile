@@ -7,6 +7,8 @@
 #   make test-sanitize     the unit tests under AddressSanitizer and UBSan
 #   make bench             speed measurements into data/bench.tsv
 #   make list-figures      one line per figure: fig-N, claim IDs, title
+#   make test-cluster      sharded runs through a real single-node Slurm, same bytes
+#   SHARDS=n RUN='srun -n1 -c2'   split shardable programs into n jobs + a merge
 #
 # Each result is one program src/progs/NAME.c with a fragment
 # src/progs/NAME.mk that names its figures (see README.md, "Adding a result").
@@ -31,7 +33,18 @@ LDLIBS := -lgsl -llapacke -lopenblas -lz -lm
 
 B := src/build
 BIN := $(B)/bin
-D := data/$(PROFILE)
+# DATA: root of the data directories (the cluster test runs into a scratch one)
+DATA ?= data
+D := $(DATA)/$(PROFILE)
+# SHARDS=n splits every shardable program (SHARDABLE in its fragment) into n
+# partial runs and a merge; RUN prefixes every program run with a launcher
+# (RUN='srun -n1 -c2' on a Slurm cluster).  The data are the same bytes for
+# any SHARDS.
+SHARDS ?= 1
+RUN ?=
+ifeq ($(shell [ "$(SHARDS)" -ge 1 ] 2>/dev/null && [ "$(SHARDS)" -le 4096 ] 2>/dev/null && echo ok),)
+$(error SHARDS must be an integer in [1, 4096], not '$(SHARDS)')
+endif
 LIB := $(B)/libsgdn.a
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(wildcard src/*.c))
 PROGS := $(notdir $(basename $(wildcard src/progs/*.c)))
@@ -44,13 +57,14 @@ export SGDN_COMMIT := $(shell git describe --always --dirty 2>/dev/null || echo 
 # Figures are registered by the fragments: FIGS += N, FIGDATA_N (programs
 # whose data it plots), FIGCLAIMS_N, FIGTITLE_N.
 FIGS :=
+SHARDABLE :=
 include $(sort $(wildcard src/progs/*.mk))
 FIGS := $(shell printf '%s\n' $(FIGS) | sort -n)
 FIG_PDFS := $(patsubst %,figures/fig-%.pdf,$(FIGS))
 CLAIMS := $(patsubst %,$(D)/%.claims.tsv,$(PROGS))
 
-.PHONY: all report check test test-unit test-progs test-sanitize bench list-figures \
-        clean distclean deps deps-report $(patsubst %,fig-%,$(FIGS))
+.PHONY: all report check test test-unit test-progs test-sanitize test-cluster bench list-figures \
+        clean distclean deps deps-report $(patsubst %,fig-%,$(FIGS)) $(patsubst %,figdata-%,$(FIGS))
 .DEFAULT_GOAL := report
 all: report
 
@@ -92,7 +106,23 @@ $(BIN)/%: $(B)/obj/bench/%.o $(LIB)
 $(D):
 	@mkdir -p $@
 $(D)/%.claims.tsv: $(BIN)/% | $(D)
-	$(BIN)/$* --profile $(PROFILE) $(ARGS_$*) --outdir $(D)
+	$(RUN) $(BIN)/$* --profile $(PROFILE) $(ARGS_$*) --outdir $(D)
+
+# Sharded: shard i of n writes $(D)/shards/NAME.shard-i-of-n (a partial
+# result), and the merge (the program itself, --merge-shards n) reads them
+# all and writes the data, byte-identical to an unsharded run.
+ifneq ($(SHARDS),1)
+SHARD_IDS := $(shell seq 1 $(SHARDS))
+define shard_rules
+$(D)/shards/$(1).shard-%-of-$(SHARDS): $(BIN)/$(1) | $(D)/shards
+	$$(RUN) $(BIN)/$(1) --profile $(PROFILE) $$(ARGS_$(1)) --outdir $(D) --shard-dir $(D)/shards --shard $$*/$(SHARDS)
+$(D)/$(1).claims.tsv: $(BIN)/$(1) $(foreach i,$(SHARD_IDS),$(D)/shards/$(1).shard-$(i)-of-$(SHARDS)) | $(D)
+	$$(RUN) $(BIN)/$(1) --profile $(PROFILE) $$(ARGS_$(1)) --outdir $(D) --shard-dir $(D)/shards --merge-shards $(SHARDS)
+endef
+$(D)/shards:
+	@mkdir -p $@
+$(foreach p,$(SHARDABLE),$(eval $(call shard_rules,$(p))))
+endif
 
 # --- figures ----------------------------------------------------------------
 # figures/.profile holds the profile of the last figures built: switching
@@ -102,6 +132,8 @@ figures/fig-%.pdf: figures/fig-%.gp figures/style.gp figures/.profile \
                    $$(addprefix $(D)/,$$(addsuffix .claims.tsv,$$(FIGDATA_$$*))) | $(B)/.deps-report
 	gnuplot -e "datadir='$(D)'; outfile='$@.tmp'" $< && mv $@.tmp $@
 $(patsubst %,fig-%,$(FIGS)): fig-%: figures/fig-%.pdf
+# the data behind a figure, without drawing it
+$(patsubst %,figdata-%,$(FIGS)): figdata-%: $$(addprefix $(D)/,$$(addsuffix .claims.tsv,$$(FIGDATA_$$*)))
 
 # shell-quote a make string
 quote = '$(subst ','\'',$(1))'
@@ -163,9 +195,15 @@ $(TB)/%: tests/%.c $(LIB)
 test-unit: $(patsubst %,$(TB)/%,$(UNIT_TESTS))
 	@tests/run_unit.sh $^
 test-progs: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
-	@tests/test_programs.sh $(BIN) "$(PROGS)" $(foreach p,$(PROGS),'$(p)=$(TESTARGS_$(p))' '$(p)^=$(TESTDEPS_$(p))')
+	@SHARDABLE='$(SHARDABLE)' tests/test_programs.sh $(BIN) "$(PROGS)" $(foreach p,$(PROGS),'$(p)=$(TESTARGS_$(p))' '$(p)^=$(TESTDEPS_$(p))')
 test: test-unit test-progs
 	@echo "all tests passed"
+
+# A single-node Slurm (slurm-wlm, munge) started in a scratch directory: two
+# figures' data through srun with SHARDS=4, compared byte for byte with a
+# local unsharded run.
+test-cluster: $(patsubst %,$(BIN)/%,$(PROGS))
+	@tests/test_cluster.sh
 
 SB := $(B)/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -65,6 +65,39 @@ for p in $progs; do
   rm -rf "$tmp/t1" "$tmp/t2"
 done
 
+# Shardable programs (SHARDABLE, from the Makefile): two shards and a merge
+# give the bytes of one run; the merge rejects a missing, duplicated
+# (renamed) or mismatched shard with one error line and exit 1.
+for p in ${SHARDABLE-}; do
+  read -r -a extra <<<"${targs[$p]-}"
+  run() { "$bin/$p" --profile ci --seed 7 "${extra[@]}" "$@" >/dev/null 2>"$tmp/stderr"; }
+  mkdir -p "$tmp/one" "$tmp/sh" "$tmp/merged"
+  if run --outdir "$tmp/one" && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 1/2 &&
+     run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 2/2 &&
+     [[ -z $(ls -A "$tmp/merged") ]] && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --merge-shards 2; then
+    same=1
+    for f in "$tmp/one"/*; do
+      b=$(basename "$f"); [[ $b == *.prov.tsv ]] && continue
+      cmp -s "$f" "$tmp/merged/$b" || { same=0; bad "$p: $b differs between 2 shards + merge and one run"; }
+    done
+    ((same)) && ok
+  else
+    bad "$p: sharded run failed: $(tail -n 1 "$tmp/stderr")"
+  fi
+  expect_merge_error() {  # what, pattern, args...
+    local what=$1 pat=$2; shift 2
+    rm -rf "$tmp/m2"; mkdir -p "$tmp/m2"
+    run --outdir "$tmp/m2" --shard-dir "$tmp/sh" "$@"; local rc=$?
+    if ((rc == 1)) && grep -q "$pat" "$tmp/stderr" && [[ $(wc -l <"$tmp/stderr") == 1 ]] &&
+       [[ -z $(ls -A "$tmp/m2") ]]; then ok; else bad "$p merge with $what: exit $rc, $(head -c 200 "$tmp/stderr")"; fi
+  }
+  expect_merge_error "a missing shard" "missing shard" --merge-shards 3
+  expect_merge_error "other options" "different run" --merge-shards 2 --seed 8
+  cp "$tmp/sh/$p.shard-1-of-2" "$tmp/sh/$p.shard-2-of-2"
+  expect_merge_error "a duplicated shard" "duplicated" --merge-shards 2
+  rm -rf "$tmp/one" "$tmp/sh" "$tmp/merged" "$tmp/m2"
+done
+
 # The gate recomputes each status: a wrong prediction must fail the check.
 gate=$bin/claims_gate
 if [[ -x $gate ]]; then

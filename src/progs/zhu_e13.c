@@ -17,6 +17,8 @@
 #include "ou.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
+#include "err.h"
 #include "stats.h"
 
 #define NSIG 5
@@ -51,7 +53,7 @@ static void make_sigmas(const params *p, rng_stream *r, const double *H, const d
     int n = (int)p->dim;
     size_t nn = (size_t)n * n;
     double trH = linalg_trace(n, H), T = p->trace;
-    double *G = malloc(nn * sizeof *G);
+    double *G = SGDN_NEW(G, nn);
     for (int s = 0; s < NSIG; s++)
         memset(S[s], 0, nn * sizeof *S[s]);
     for (int i = 0; i < n; i++) {
@@ -71,50 +73,77 @@ static void make_sigmas(const params *p, rng_stream *r, const double *H, const d
     free(G);
 }
 
-/* Mean of L(θ_{t_k}) over replicates, exactly in law: one OU transition per
- * interval [t_{k−1}, t_k].  Replicates run in blocks of BLOCK columns, each
- * replicate with its own stream (seed, 1 + s, replicate); block results are
- * merged in block order, so the result does not depend on the thread count. */
-static void simulate(const params *p, run_ctx *run, int s, const double *H, const ou_step *steps,
-                     stats_acc *acc)
+/* One work item: block b of BLOCK replicates of covariance s, simulated
+ * exactly in law (one OU transition per interval [t_{k−1}, t_k]); acc[k]
+ * gets the block's mean of L(θ_{t_k}).  Each replicate has its own stream
+ * (seed, 1 + s, replicate), so an item's result does not depend on which
+ * thread or process computes it. */
+static void simulate_block(const params *p, long seed, int s, long b, const double *H,
+                           const ou_step *steps, stats_acc *acc)
 {
     int n = (int)p->dim, K = (int)p->ntimes;
     long nblocks = (p->reps + BLOCK - 1) / BLOCK;
-    stats_acc *bacc = calloc((size_t)nblocks * K, sizeof *bacc);
-#pragma omp parallel for schedule(dynamic)
-    for (long b = 0; b < nblocks; b++) {
-        int m = (int)(b == nblocks - 1 ? p->reps - b * BLOCK : BLOCK);
-        double *X = calloc((size_t)n * m, sizeof *X), *Z = malloc((size_t)n * m * sizeof *Z);
-        double *Y = malloc((size_t)n * m * sizeof *Y), *HY = malloc((size_t)n * m * sizeof *HY);
-        rng_stream *rs = malloc((size_t)m * sizeof *rs);
-        for (int j = 0; j < m; j++)
-            rng_init_sub(&rs[j], (uint64_t)run->seed, 1 + (uint64_t)s, (uint64_t)(b * BLOCK + j));
-        for (int k = 0; k < K; k++) {
-            stats_acc_init(&bacc[b * K + k]);
-            for (int j = 0; j < m; j++)
-                for (int i = 0; i < n; i++)
-                    Z[i * m + j] = rng_normal(&rs[j]);
-            /* >>> snippet zhu-e13-step */
-            ou_step_apply_many(&steps[k], m, X, Z, Y); /* θ ← e^{−HΔ}θ + V(Δ)^{1/2} z */
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, m, n, 1.0, H, n, Y, m,
-                        0.0, HY, m);
-            for (int j = 0; j < m; j++) {
-                double L = 0.0; /* L(θ) = ½ θᵀHθ */
-                for (int i = 0; i < n; i++)
-                    L += 0.5 * Y[i * m + j] * HY[i * m + j];
-                stats_acc_add(&bacc[b * K + k], L);
-            }
-            /* <<< snippet */
-            memcpy(X, Y, (size_t)n * m * sizeof *X);
-        }
-        free(X), free(Z), free(Y), free(HY), free(rs);
-    }
+    int m = (int)(b == nblocks - 1 ? p->reps - b * BLOCK : BLOCK);
+    double *X = SGDN_NEW0(X, (size_t)n * m), *Z = SGDN_NEW(Z, (size_t)n * m);
+    double *Y = SGDN_NEW(Y, (size_t)n * m), *HY = SGDN_NEW(HY, (size_t)n * m);
+    rng_stream *rs = SGDN_NEW(rs, m);
+    for (int j = 0; j < m; j++)
+        rng_init_sub(&rs[j], (uint64_t)seed, 1 + (uint64_t)s, (uint64_t)(b * BLOCK + j));
     for (int k = 0; k < K; k++) {
         stats_acc_init(&acc[k]);
-        for (long b = 0; b < nblocks; b++)
-            stats_acc_merge(&acc[k], &bacc[b * K + k]);
+        for (int j = 0; j < m; j++)
+            for (int i = 0; i < n; i++)
+                Z[i * m + j] = rng_normal(&rs[j]);
+        /* >>> snippet zhu-e13-step */
+        ou_step_apply_many(&steps[k], m, X, Z, Y); /* θ ← e^{−HΔ}θ + V(Δ)^{1/2} z */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, m, n, 1.0, H, n, Y, m,
+                    0.0, HY, m);
+        for (int j = 0; j < m; j++) {
+            double L = 0.0; /* L(θ) = ½ θᵀHθ */
+            for (int i = 0; i < n; i++)
+                L += 0.5 * Y[i * m + j] * HY[i * m + j];
+            stats_acc_add(&acc[k], L);
+        }
+        /* <<< snippet */
+        memcpy(X, Y, (size_t)n * m * sizeof *X);
     }
-    free(bacc);
+    free(X), free(Z), free(Y), free(HY), free(rs);
+}
+
+/* Every (covariance, block) item in [lo, hi), in parallel; item i is
+ * covariance i / nblocks, block i % nblocks, and writes K accumulators at
+ * acc + i·K. */
+static void simulate(const params *p, run_ctx *run, long lo, long hi, const double *H,
+                     ou_step *const steps[NSIG], stats_acc *acc)
+{
+    int K = (int)p->ntimes;
+    long nblocks = (p->reps + BLOCK - 1) / BLOCK, done = 0;
+#pragma omp parallel for schedule(dynamic)
+    for (long i = lo; i < hi; i++) {
+        int s = (int)(i / nblocks);
+        simulate_block(p, run->seed, s, i % nblocks, H, steps[s], acc + i * K);
+        long d;
+#pragma omp atomic capture
+        d = ++done;
+        if (d % 64 == 0) {
+#pragma omp critical
+            run_progress(run, "replicate blocks", (double)d / (double)(hi - lo));
+        }
+    }
+}
+
+/* The mean over all replicates of covariance s at each time: the blocks'
+ * accumulators merged in block order (fixed, so the result is the same for
+ * any thread count and any sharding). */
+static void reduce(const params *p, int s, const stats_acc *acc, stats_acc *out)
+{
+    int K = (int)p->ntimes;
+    long nblocks = (p->reps + BLOCK - 1) / BLOCK;
+    for (int k = 0; k < K; k++) {
+        stats_acc_init(&out[k]);
+        for (long b = 0; b < nblocks; b++)
+            stats_acc_merge(&out[k], &acc[((long)s * nblocks + b) * K + k]);
+    }
 }
 
 int main(int argc, char **argv)
@@ -132,18 +161,19 @@ int main(int argc, char **argv)
         {"ntimes", OPT_INT, &p.ntimes, 2, 1000, "number of log-spaced times"},
         {"trace", OPT_DOUBLE, &p.trace, 1e-12, 1e12, "Tr Σ, the same for every covariance"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (p.tmax <= p.tmin)
         run_usage_error(&run, "--tmax must exceed --tmin");
 
     int n = (int)p.dim, K = (int)p.ntimes;
     size_t nn = (size_t)n * n;
-    double *H = malloc(nn * sizeof *H), *Q = malloc(nn * sizeof *Q), *lam = malloc(n * sizeof *lam);
-    double *S[NSIG], *t = malloc(K * sizeof *t);
+    double *H = SGDN_NEW(H, nn), *Q = SGDN_NEW(Q, nn), *lam = SGDN_NEW(lam, n);
+    double *S[NSIG], *t = SGDN_NEW(t, K);
     rng_stream r0;
     rng_init(&r0, (uint64_t)run.seed, 0);
     for (int s = 0; s < NSIG; s++)
-        S[s] = malloc(nn * sizeof *S[s]);
+        S[s] = SGDN_NEW(S[s], nn);
     make_hessian(&p, &r0, H, lam, Q);
     make_sigmas(&p, &r0, H, Q, S);
     for (int k = 0; k < K; k++)
@@ -152,14 +182,25 @@ int main(int argc, char **argv)
     int ncomp = NSIG * K;
     double alpha = 0.01, z = stats_z_bonferroni(alpha, ncomp);
     double trHS[NSIG], mean_small[NSIG], se_small[NSIG], maxdev[NSIG];
-    FILE *f = run_open(&run, ".tsv", "sigma\tname\tt\tmean\tse\texact\tsmall_t\tz_score");
-    stats_acc *acc = malloc(K * sizeof *acc);
+    /* >>> snippet zhu-e13-shard */
+    ou_step *steps[NSIG];
     for (int s = 0; s < NSIG; s++) {
-        ou_step *steps = malloc(K * sizeof *steps);
+        steps[s] = SGDN_NEW(steps[s], K);
         for (int k = 0; k < K; k++)
-            if (ou_step_init(&steps[k], n, H, S[s], t[k] - (k ? t[k - 1] : 0.0)))
+            if (ou_step_init(&steps[s][k], n, H, S[s], t[k] - (k ? t[k - 1] : 0.0)))
                 run_fail(&run, "cannot build the OU transition for Σ %s", sig_names[s]);
-        simulate(&p, &run, s, H, steps, acc);
+    }
+    long nblocks = (p.reps + BLOCK - 1) / BLOCK, lo, hi;
+    stats_acc *bacc = SGDN_NEW(bacc, sgdn_mul(NSIG * nblocks, K));
+    shard_items(&run, &sh, NSIG * nblocks, &lo, &hi);
+    simulate(&p, &run, lo, hi, H, steps, bacc);
+    shard_gather(&run, &sh, bacc, K * sizeof *bacc); /* a shard writes its blocks and exits */
+    /* <<< snippet */
+
+    FILE *f = run_open(&run, ".tsv", "sigma\tname\tt\tmean\tse\texact\tsmall_t\tz_score");
+    stats_acc *acc = SGDN_NEW(acc, K);
+    for (int s = 0; s < NSIG; s++) {
+        reduce(&p, s, bacc, acc);
         trHS[s] = linalg_trace_prod(n, H, S[s]);
         maxdev[s] = 0.0;
         for (int k = 0; k < K; k++) {
@@ -175,10 +216,10 @@ int main(int argc, char **argv)
         mean_small[s] = acc[0].mean;
         se_small[s] = stats_acc_se(&acc[0]);
         for (int k = 0; k < K; k++)
-            ou_step_free(&steps[k]);
-        free(steps);
-        run_progress(&run, "covariances", (s + 1.0) / NSIG);
+            ou_step_free(&steps[s][k]);
+        free(steps[s]);
     }
+    free(bacc);
     run_close(&run, f);
 
     /* Checks. Each Σ: the largest |mean − exact|/SE over all times, against a

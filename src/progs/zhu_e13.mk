@@ -5,3 +5,4 @@ FIGCLAIMS_1 := ZHU-E13
 FIGTITLE_1 := OU escaping efficiency: Monte Carlo E[L_t] vs Eq. 13, five covariances of equal trace
 # tiny arguments for the program tests (determinism across thread counts)
 TESTARGS_zhu_e13 := --reps 300 --ntimes 4
+SHARDABLE += zhu_e13

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deps.sh build|report — make sure the Debian packages this project needs are
+# deps.sh build|report|cluster — make sure the Debian packages this project needs are
 # installed.  As root (with apt-get) it installs what is missing,
 # non-interactively; otherwise it stops with the exact command to run.
 set -euo pipefail
@@ -27,8 +27,18 @@ report_needs=(
   "/usr/share/texlive/texmf-dist/fonts/type1/urw/helvetic/uhvr8a.pfb texlive-fonts-recommended"
   "cmd:pdftoppm poppler-utils"
 )
-needs=("${build_needs[@]}")
-[[ $mode == report ]] && needs+=("${report_needs[@]}")
+# a single-node Slurm for `make test-cluster`
+cluster_needs=(
+  "cmd:slurmctld slurm-wlm"
+  "cmd:srun slurm-client"
+  "cmd:munged munge"
+)
+case $mode in
+  build) needs=("${build_needs[@]}") ;;
+  report) needs=("${build_needs[@]}" "${report_needs[@]}") ;;
+  cluster) needs=("${cluster_needs[@]}") ;;
+  *) echo "usage: deps.sh build|report|cluster" >&2; exit 2 ;;
+esac
 
 missing=()
 for n in "${needs[@]}"; do
