@@ -39,6 +39,11 @@ const char *fmnist_dir(const char *dir);
  * Returns 0, or -1 with a one-line message in err (the file and what is
  * wrong with it); on error *s is left empty. */
 int fmnist_load(const char *dir, const char *split, fmnist_set *s, char *err, size_t errlen);
+/* fmnist_load, then require at least need images: a smaller (valid) data
+ * set is an error whose message names the option that asked for them
+ * ("the t10k split of DIR holds 500 images, fewer than --ntest 10000"). */
+int fmnist_load_at_least(const char *dir, const char *split, int need, const char *option,
+                         fmnist_set *s, char *err, size_t errlen);
 
 /* Read one IDX file (gzip or plain, through zlib) and check its header:
  * magic (2049 labels, 2051 images), then for images rows = cols = 28, and
@@ -49,6 +54,8 @@ int fmnist_read_idx(const char *path, int magic, unsigned char **data, int *coun
 
 void fmnist_free(fmnist_set *s);
 
+/* Preconditions (asserted): counts n, k within 0 .. the set's size, indices
+ * within the set. */
 /* dst = the images src[idx[0..n)], in that order (a copy). */
 void fmnist_subset(const fmnist_set *src, const size_t *idx, int n, fmnist_set *dst);
 /* n images drawn without replacement, uniformly: the first n of a random

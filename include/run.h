@@ -15,8 +15,11 @@
  *     run_check(&run, (run_check_row){.id = "ZHU-E13", .tests = CHECK_PAPER, ...});
  *     return run_finish(&run);                      // vals, provenance, claims
  *
- * Data files are written to a temporary name and renamed when complete, so
- * no reader ever sees a partial file; run_fail removes the temporaries.
+ * Outputs are a set: every file is written under a temporary name, and
+ * run_finish renames them all when the run has completed, the claims file
+ * last.  A run that fails (run_fail, a usage error, SIGINT/SIGTERM/SIGHUP)
+ * removes its temporaries and leaves the previous complete set untouched,
+ * so no reader ever sees a partial file or a mix of two runs' files.
  * Files under <outdir>:
  *     <name><suffix>      data, with a '#' header block (program, commit,
  *                         profile, seed, every option's value)
@@ -72,9 +75,10 @@ typedef struct {
 } run_check_row;
 
 typedef struct {
-    FILE *f;
-    char tmp[1024];
-    char final[1024];
+    FILE *f;       /* open while the program writes it */
+    char *tmp;     /* <final>.tmp<pid>: where it is written */
+    char *final;   /* its name once the run completes */
+    int closed;    /* written completely, waiting for run_finish */
 } run_file;
 
 typedef struct {
@@ -111,8 +115,18 @@ void run_parse(run_ctx *r, const opts_spec *specs);
  * ("--tmax must exceed --tmin"). */
 void run_usage_error(run_ctx *r, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
+/* A new output <outdir>/<name><suffix> (under its temporary name until
+ * run_finish); columns (or NULL) heads the '#' block of a data file. */
 FILE *run_open(run_ctx *r, const char *suffix, const char *columns);
+/* Finish writing f (a write error fails the run); it is renamed into place
+ * by run_finish together with the run's other outputs. */
 void run_close(run_ctx *r, FILE *f);
+/* Fail as run_usage_error does (exit 2, naming the options in what) when a
+ * run would need more than the memory cap: 3/4 of the physical memory, or
+ * SGDN_MEM_CAP_GB gigabytes if that is set. */
+void run_require_memory(run_ctx *r, double bytes, const char *what);
+/* Remove every output opened so far (a shard run, which writes none). */
+void run_discard_outputs(run_ctx *r);
 
 void run_value(run_ctx *r, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

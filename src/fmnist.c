@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include "fmnist.h"
+#include "err.h"
 
 const char *fmnist_dir(const char *dir)
 {
@@ -17,8 +18,9 @@ const char *fmnist_dir(const char *dir)
 }
 
 /* Read exactly n bytes; returns the number read (short on EOF), or -1 on a
- * zlib error (a corrupt gzip stream), with the message in *zmsg. */
-static long read_exact(gzFile g, void *buf, size_t n, const char **zmsg)
+ * zlib error (a corrupt gzip stream), with the message copied to zmsg
+ * (gzerror's string belongs to the gzFile and dies with gzclose). */
+static long read_exact(gzFile g, void *buf, size_t n, char *zmsg, size_t zlen)
 {
     size_t got = 0;
     while (got < n) {
@@ -26,7 +28,7 @@ static long read_exact(gzFile g, void *buf, size_t n, const char **zmsg)
         int r = gzread(g, (char *)buf + got, (unsigned)chunk);
         if (r < 0) {
             int errnum;
-            *zmsg = gzerror(g, &errnum);
+            snprintf(zmsg, zlen, "%s", gzerror(g, &errnum));
             return -1;
         }
         if (r == 0)
@@ -51,10 +53,10 @@ int fmnist_read_idx(const char *path, int magic, unsigned char **data, int *coun
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno ? errno : ENOENT));
         return -1;
     }
-    const char *zmsg = "";
+    char zmsg[256] = "";
     int hdr_len = magic == 2051 ? 16 : 8;
     unsigned char h[16];
-    long r = read_exact(g, h, (size_t)hdr_len, &zmsg);
+    long r = read_exact(g, h, (size_t)hdr_len, zmsg, sizeof zmsg);
     if (r < 0) {
         snprintf(err, errlen, "%s: corrupt gzip data (%s)", path, zmsg);
         gzclose(g);
@@ -89,8 +91,8 @@ int fmnist_read_idx(const char *path, int magic, unsigned char **data, int *coun
         return -1;
     }
     size_t len = (size_t)n * item;
-    unsigned char *buf = malloc(len + 1);
-    r = read_exact(g, buf, len + 1, &zmsg); /* one byte more: trailing garbage */
+    unsigned char *buf = sgdn_malloc(len + 1);
+    r = read_exact(g, buf, len + 1, zmsg, sizeof zmsg); /* one byte more: trailing garbage */
     gzclose(g);
     if (r < 0) {
         snprintf(err, errlen, "%s: corrupt gzip data (%s)", path, zmsg);
@@ -141,13 +143,27 @@ int fmnist_load(const char *dir, const char *split, fmnist_set *s, char *err, si
     s->side = FMNIST_SIDE;
     s->d = FMNIST_SIDE * FMNIST_SIDE;
     s->nclass = FMNIST_CLASSES;
-    s->x = malloc((size_t)ni * s->d * sizeof *s->x);
-    s->y = malloc((size_t)ni * sizeof *s->y);
+    s->x = SGDN_NEW(s->x, sgdn_mul(ni, s->d));
+    s->y = SGDN_NEW(s->y, ni);
     for (size_t k = 0; k < (size_t)ni * s->d; k++)
         s->x[k] = (img[k] - 127.5) / 127.5;
     for (int i = 0; i < ni; i++)
         s->y[i] = lab[i];
     free(img), free(lab);
+    return 0;
+}
+
+int fmnist_load_at_least(const char *dir, const char *split, int need, const char *option,
+                         fmnist_set *s, char *err, size_t errlen)
+{
+    if (fmnist_load(dir, split, s, err, errlen))
+        return -1;
+    if (s->n < need) {
+        snprintf(err, errlen, "the %s split of %s holds %d images, fewer than %s %d", split,
+                 fmnist_dir(dir), s->n, option, need);
+        fmnist_free(s);
+        return -1;
+    }
     return 0;
 }
 
@@ -159,11 +175,13 @@ void fmnist_free(fmnist_set *s)
 
 void fmnist_subset(const fmnist_set *src, const size_t *idx, int n, fmnist_set *dst)
 {
+    SGDN_REQUIRE(n >= 0 && n <= src->n);
     *dst = *src;
     dst->n = n;
-    dst->x = malloc((size_t)n * src->d * sizeof *dst->x);
-    dst->y = malloc((size_t)n * sizeof *dst->y);
+    dst->x = SGDN_NEW(dst->x, sgdn_mul(n, src->d));
+    dst->y = SGDN_NEW(dst->y, n);
     for (int i = 0; i < n; i++) {
+        SGDN_REQUIRE(idx[i] < (size_t)src->n);
         memcpy(dst->x + (size_t)i * src->d, src->x + idx[i] * src->d, src->d * sizeof *dst->x);
         dst->y[i] = src->y[idx[i]];
     }
@@ -171,7 +189,8 @@ void fmnist_subset(const fmnist_set *src, const size_t *idx, int n, fmnist_set *
 
 void fmnist_random_subset(const fmnist_set *src, int n, rng_stream *r, fmnist_set *dst)
 {
-    size_t *perm = malloc((size_t)src->n * sizeof *perm);
+    SGDN_REQUIRE(n >= 0 && n <= src->n);
+    size_t *perm = SGDN_NEW(perm, src->n);
     rng_permutation(r, perm, (size_t)src->n);
     fmnist_subset(src, perm, n, dst);
     free(perm);
@@ -179,7 +198,8 @@ void fmnist_random_subset(const fmnist_set *src, int n, rng_stream *r, fmnist_se
 
 void fmnist_corrupt_labels(fmnist_set *s, int k, rng_stream *r, int *which)
 {
-    size_t *perm = malloc((size_t)s->n * sizeof *perm);
+    SGDN_REQUIRE(k >= 0 && k <= s->n && s->nclass >= 2);
+    size_t *perm = SGDN_NEW(perm, s->n);
     rng_permutation(r, perm, (size_t)s->n);
     for (int j = 0; j < k; j++) {
         int i = (int)perm[j];
@@ -201,8 +221,9 @@ void fmnist_binary(fmnist_set *s, unsigned group)
 
 void fmnist_downsample(fmnist_set *s, int factor)
 {
+    SGDN_REQUIRE(factor >= 1 && factor <= s->side);
     int side = s->side / factor, d = side * side;
-    double *x = malloc((size_t)s->n * d * sizeof *x), w = 1.0 / (factor * factor);
+    double *x = SGDN_NEW(x, sgdn_mul(s->n, d)), w = 1.0 / (factor * factor);
     for (int i = 0; i < s->n; i++) {
         const double *src = s->x + (size_t)i * s->d;
         for (int a = 0; a < side; a++)

@@ -2,12 +2,15 @@
 #include "run.h"
 #include "err.h"
 
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <gsl/gsl_errno.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -49,14 +52,40 @@ static void sanitize(char *s)
             *s = ' ';
 }
 
+/* The run whose temporaries a signal must remove.  The one piece of global
+ * state in the library: a signal handler has no other way to reach them. */
+static run_ctx *volatile signal_run;
+
 static void remove_temporaries(run_ctx *r)
 {
-    for (int i = 0; i < RUN_MAX_FILES; i++)
-        if (r->files[i].f) {
-            fclose(r->files[i].f);
-            unlink(r->files[i].tmp);
-            r->files[i].f = NULL;
-        }
+    for (int i = 0; i < RUN_MAX_FILES; i++) {
+        run_file *rf = &r->files[i];
+        if (rf->f)
+            fclose(rf->f);
+        if (rf->tmp)
+            unlink(rf->tmp);
+        free(rf->tmp);
+        free(rf->final);
+        memset(rf, 0, sizeof *rf);
+    }
+}
+
+void run_discard_outputs(run_ctx *r)
+{
+    remove_temporaries(r);
+}
+
+/* Async-signal-safe: unlink and _exit only. */
+static void on_signal(int sig)
+{
+    run_ctx *r = signal_run;
+    if (r)
+        for (int i = 0; i < RUN_MAX_FILES; i++)
+            if (r->files[i].tmp)
+                unlink(r->files[i].tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+    _exit(128 + sig);
 }
 
 void run_fail(run_ctx *r, const char *fmt, ...)
@@ -74,6 +103,7 @@ void run_fail(run_ctx *r, const char *fmt, ...)
 void run_usage_error(run_ctx *r, const char *fmt, ...)
 {
     va_list ap;
+    remove_temporaries(r);
     fprintf(stderr, "%s: error: ", r->name);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -81,6 +111,21 @@ void run_usage_error(run_ctx *r, const char *fmt, ...)
     fputc('\n', stderr);
     opts_usage(stderr, r->name, r->summary, r->specs);
     exit(2);
+}
+
+void run_require_memory(run_ctx *r, double bytes, const char *what)
+{
+    double cap = 0.75 * (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    const char *e = getenv("SGDN_MEM_CAP_GB");
+    if (e && *e) {
+        char *end;
+        double gb = strtod(e, &end);
+        if (end != e && !*end && gb > 0)
+            cap = gb * 1073741824.0;
+    }
+    if (!(bytes <= cap))
+        run_usage_error(r, "%s needs %.3g GB of memory, above the cap of %.3g GB (3/4 of the "
+                           "physical memory, or SGDN_MEM_CAP_GB)", what, bytes / 1e9, cap / 1e9);
 }
 
 void run_begin(run_ctx *r, const char *name, const char *summary, int argc, char **argv)
@@ -110,6 +155,10 @@ void run_begin(run_ctx *r, const char *name, const char *summary, int argc, char
     openblas_set_num_threads(1);
     /* GSL's default handler aborts; every caller checks return codes. */
     gsl_set_error_handler_off();
+    signal_run = r;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
 }
 
 void run_parse(run_ctx *r, const opts_spec *specs)
@@ -137,25 +186,32 @@ void run_parse(run_ctx *r, const opts_spec *specs)
         opts_usage(stdout, r->name, r->summary, r->specs);
         exit(0);
     }
-    if (access(r->outdir, W_OK | X_OK) != 0)
-        run_usage_error(r, "cannot write to output directory '%s'", r->outdir);
+    struct stat st;
+    if (stat(r->outdir, &st) != 0 || !S_ISDIR(st.st_mode) || access(r->outdir, W_OK | X_OK) != 0)
+        run_usage_error(r, "cannot write to output directory '%s' (%s)", r->outdir,
+                        stat(r->outdir, &st) != 0 ? strerror(errno)
+                        : !S_ISDIR(st.st_mode) ? "not a directory" : "permission denied");
 }
 
 FILE *run_open(run_ctx *r, const char *suffix, const char *columns)
 {
     int i = 0;
-    while (i < RUN_MAX_FILES && r->files[i].f)
+    while (i < RUN_MAX_FILES && r->files[i].final)
         i++;
     if (i == RUN_MAX_FILES)
-        run_fail(r, "too many open output files");
+        run_fail(r, "too many output files");
     run_file *rf = &r->files[i];
-    char path[900];
-    snprintf(path, sizeof path, "%s/%s%s", r->outdir, r->name, suffix);
-    snprintf(rf->final, sizeof rf->final, "%s", path);
-    snprintf(rf->tmp, sizeof rf->tmp, "%s.tmp%ld", path, (long)getpid());
+    size_t len = strlen(r->outdir) + strlen(r->name) + strlen(suffix) + 2;
+    rf->final = sgdn_malloc(len);
+    snprintf(rf->final, len, "%s/%s%s", r->outdir, r->name, suffix);
+    for (int j = 0; j < i; j++)
+        if (strcmp(r->files[j].final, rf->final) == 0)
+            run_fail(r, "output '%s' opened twice", rf->final);
+    rf->tmp = sgdn_malloc(len + 32);
+    snprintf(rf->tmp, len + 32, "%s.tmp%ld", rf->final, (long)getpid());
     rf->f = fopen(rf->tmp, "w");
     if (!rf->f)
-        run_fail(r, "cannot create '%s'", rf->tmp);
+        run_fail(r, "cannot create '%s': %s", rf->tmp, strerror(errno));
     if (columns) {
         char params[4096];
         opts_format(r->specs + 4, params, sizeof params);
@@ -170,22 +226,40 @@ void run_close(run_ctx *r, FILE *f)
 {
     for (int i = 0; i < RUN_MAX_FILES; i++) {
         run_file *rf = &r->files[i];
-        if (rf->f != f)
+        if (!rf->f || rf->f != f)
             continue;
         int bad = fflush(f) != 0 || ferror(f);
         bad |= fclose(f) != 0;
         rf->f = NULL;
-        if (bad) {
-            unlink(rf->tmp);
-            run_fail(r, "write error on '%s'", rf->final);
-        }
-        if (rename(rf->tmp, rf->final)) {
-            unlink(rf->tmp);
-            run_fail(r, "cannot rename '%s' to '%s'", rf->tmp, rf->final);
-        }
+        rf->closed = 1;
+        if (bad)
+            run_fail(r, "write error on '%s' (disk full?)", rf->tmp);
         return;
     }
     run_fail(r, "run_close on a file not opened by run_open");
+}
+
+/* Rename every closed output into place, in the order opened (the claims
+ * file, opened last, is renamed last: its presence means the set is
+ * complete). */
+static void publish(run_ctx *r)
+{
+    for (int i = 0; i < RUN_MAX_FILES; i++)
+        if (r->files[i].final && !r->files[i].closed)
+            run_fail(r, "output '%s' was never closed", r->files[i].final);
+    for (int i = 0; i < RUN_MAX_FILES; i++) {
+        run_file *rf = &r->files[i];
+        if (!rf->final)
+            continue;
+        if (rename(rf->tmp, rf->final))
+            run_fail(r, "cannot rename '%s' to '%s': %s", rf->tmp, rf->final, strerror(errno));
+        free(rf->tmp);
+        rf->tmp = NULL;
+    }
+    for (int i = 0; i < RUN_MAX_FILES; i++) {
+        free(r->files[i].final);
+        r->files[i].final = NULL;
+    }
 }
 
 void run_value(run_ctx *r, const char *key, const char *fmt, ...)
@@ -365,6 +439,8 @@ int run_finish(run_ctx *r)
         write_text(r, ".claims.tsv",
                    "id\tcheck\tstatus\tmeasured\tpredicted\trelation\ttolerance\ttol_basis\tverdict\tnote\n",
                    &r->claims);
+    publish(r);
+    signal_run = NULL;
     fprintf(stderr, "%s: done in %.1f s, %d checks, %d failed\n", r->name,
             run_wall_seconds() - r->t_start, r->n_claims, r->n_failed);
     free(prov.s);

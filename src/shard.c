@@ -174,12 +174,7 @@ void shard_gather(run_ctx *r, shard_ctx *sh, void *records, size_t record_bytes)
     if (sh->count) {
         write_shard(r, sh, records, record_bytes);
         /* a shard writes no data: drop any output already opened */
-        for (int i = 0; i < RUN_MAX_FILES; i++)
-            if (r->files[i].f) {
-                fclose(r->files[i].f);
-                unlink(r->files[i].tmp);
-                r->files[i].f = NULL;
-            }
+        run_discard_outputs(r);
         exit(0);
     }
     if (sh->merge) {
