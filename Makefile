@@ -15,6 +15,11 @@
 # Data go to data/$(PROFILE)/, so the two profiles never overwrite each other.
 
 SHELL := /bin/bash
+# Every file is made under a per-process temporary name and renamed into
+# place, so two makes in one tree (or -j with overlapping targets) never
+# see or delete each other's half-written files, and relinking a program
+# that is running never fails with "Text file busy".
+TMP = $@.tmp$$$$
 .DELETE_ON_ERROR:
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
@@ -85,19 +90,18 @@ deps-report: $(B)/.deps-report
 # --- the library, the programs --------------------------------------------
 $(B)/obj/%.o: src/%.c | $(B)/.deps-build
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) -MF $(@:.o=.d) -MT $@ -c $< -o $(TMP) && mv $(TMP) $@
 $(LIB): $(LIB_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $(TMP) $^ && mv $(TMP) $@
 $(BIN)/%: $(B)/obj/progs/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $(TMP) && mv $(TMP) $@
 $(BIN)/%: $(B)/obj/tools/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $(TMP) && mv $(TMP) $@
 $(BIN)/%: $(B)/obj/bench/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $(TMP) && mv $(TMP) $@
 .SECONDARY: $(LIB_OBJS) $(patsubst %,$(B)/obj/progs/%.o,$(PROGS)) \
             $(patsubst %,$(B)/obj/tools/%.o,$(TOOLS)) $(patsubst %,$(B)/obj/bench/%.o,$(BENCHES))
 
@@ -130,7 +134,7 @@ endif
 $(shell mkdir -p figures; [ "$$(cat figures/.profile 2>/dev/null)" = "$(PROFILE)" ] || echo $(PROFILE) > figures/.profile)
 figures/fig-%.pdf: figures/fig-%.gp figures/style.gp figures/.profile \
                    $$(addprefix $(D)/,$$(addsuffix .claims.tsv,$$(FIGDATA_$$*))) | $(B)/.deps-report
-	gnuplot -e "datadir='$(D)'; outfile='$@.tmp'" $< && mv $@.tmp $@
+	gnuplot -e "datadir='$(D)'; outfile='$(TMP)'" $< && mv $(TMP) $@ || { rm -f $(TMP); exit 1; }
 $(patsubst %,fig-%,$(FIGS)): fig-%: figures/fig-%.pdf
 # the data behind a figure, without drawing it
 $(patsubst %,figdata-%,$(FIGS)): figdata-%: $$(addprefix $(D)/,$$(addsuffix .claims.tsv,$$(FIGDATA_$$*)))
@@ -151,27 +155,27 @@ $(G)/claims.tex: $(BIN)/claims_gate report/catalogue.tsv $(CLAIMS) figures/.prof
 	$(BIN)/claims_gate --quiet --no-fail --catalogue report/catalogue.tsv --tex $@ $(CLAIMS)
 $(G)/vals.tex: src/scripts/tsv2tex.sh figures/.profile $(CLAIMS)
 	@mkdir -p $(G)
-	src/scripts/tsv2tex.sh $(D) $(PROFILE) $(FIGS:%=fig-%) > $@.tmp && mv $@.tmp $@
+	src/scripts/tsv2tex.sh $(D) $(PROFILE) $(FIGS:%=fig-%) > $(TMP) && mv $(TMP) $@
 comma := ,
 space := $(subst ,, )
 $(G)/figs.tex: $(MAKEFILE_LIST) figures/.profile
 	@mkdir -p $(G)
 	@{ printf '\\defval{version/commit}{%s}\n' '$(SGDN_COMMIT)'; \
 	   $(foreach n,$(FIGS),printf '\\defval{fig/%s/claims}{%s}\n\\defval{fig/%s/progs}{%s}\n' \
-	   '$(n)' '$(FIGCLAIMS_$(n))' '$(n)' '$(subst $(space),$(comma),$(strip $(FIGDATA_$(n))))';) } > $@.tmp && mv $@.tmp $@
+	   '$(n)' '$(FIGCLAIMS_$(n))' '$(n)' '$(subst $(space),$(comma),$(strip $(FIGDATA_$(n))))';) } > $(TMP) && mv $(TMP) $@
 # each paper's section inputs its result files report/PAPER-*.tex in name order
 PAPERS := zhu meng wei mori engine cross
 # (always recomputed, replaced only when it changes: a deleted file must drop out)
 $(G)/sec-%.tex: FORCE
 	@mkdir -p $(G)
 	@{ echo '% generated: the result files of this section'; \
-	   for f in $(sort $(wildcard report/$*-*.tex)); do b=$${f#report/}; echo "\\input{$${b%.tex}}"; done; } > $@.tmp
-	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+	   for f in $(sort $(wildcard report/$*-*.tex)); do b=$${f#report/}; echo "\\input{$${b%.tex}}"; done; } > $(TMP); \
+	 cmp -s $(TMP) $@ && rm -f $(TMP) || mv $(TMP) $@
 FORCE:
 .PHONY: FORCE
 $(G)/versions.tex: $(BIN)/sysinfo | $(B)/.deps-report
 	@mkdir -p $(G)
-	$(BIN)/sysinfo > $@.tmp && mv $@.tmp $@
+	$(BIN)/sysinfo > $(TMP) && mv $(TMP) $@
 $(G)/snippets.stamp: src/scripts/snippets.sh $(wildcard src/*.c src/progs/*.c)
 	@mkdir -p $(G)/snip
 	src/scripts/snippets.sh $(G)/snip src/*.c src/progs/*.c && touch $@
@@ -181,17 +185,19 @@ REPORT_DEPS := $(wildcard report/*.tex) $(FIG_PDFS) $(G)/claims.tex $(G)/vals.te
 report: report/report.pdf
 report/report.pdf: $(REPORT_DEPS) | $(B)/.deps-report
 	@mkdir -p report/build
-	cd report && latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir=build \
-	    report.tex > build/latexmk.log 2>&1 || { tail -n 40 build/latexmk.log; \
-	    grep -A5 '^!' build/report.log | head -n 30; exit 1; }
-	cp report/build/report.pdf $@.tmp && mv $@.tmp $@
+	@# one LaTeX run at a time in report/build: a second make waits for the lock
+	cd report && flock build/.lock latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir=build \
+	    report.tex > build/latexmk.log.$$$$ 2>&1 || { tail -n 40 build/latexmk.log.$$$$; \
+	    grep -A5 '^!' build/report.log | head -n 30; rm -f build/latexmk.log.$$$$; exit 1; }; \
+	    mv build/latexmk.log.$$$$ build/latexmk.log
+	cp report/build/report.pdf $(TMP) && mv $(TMP) $@
 	@echo "report/report.pdf ($(PROFILE) profile)"
 
 # --- tests ------------------------------------------------------------------
 TB := $(B)/tests
 $(TB)/%: tests/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -lcmocka -o $(TMP) && mv $(TMP) $@
 test-unit: $(patsubst %,$(TB)/%,$(UNIT_TESTS))
 	@tests/run_unit.sh $^
 test-progs: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
@@ -209,16 +215,15 @@ SB := $(B)/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 $(SB)/obj/%.o: src/%.c | $(B)/.deps-build
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -MF $(@:.o=.d) -MT $@ -c $< -o $(TMP) && mv $(TMP) $@
 $(SB)/libsgdn.a: $(patsubst src/%.c,$(SB)/obj/%.o,$(wildcard src/*.c))
-	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $(TMP) $^ && mv $(TMP) $@
 $(SB)/tests/%: tests/%.c $(SB)/libsgdn.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< $(SB)/libsgdn.a $(LDLIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< $(SB)/libsgdn.a $(LDLIBS) -lcmocka -o $(TMP) && mv $(TMP) $@
 $(SB)/bin/%: src/progs/%.c $(SB)/libsgdn.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< $(SB)/libsgdn.a $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< $(SB)/libsgdn.a $(LDLIBS) -o $(TMP) && mv $(TMP) $@
 # the unit tests, then every program once on its test arguments
 test-sanitize: $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS)) $(patsubst %,$(SB)/bin/%,$(PROGS))
 	@ASAN_OPTIONS=detect_leaks=0 tests/run_unit.sh $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS))
