@@ -43,7 +43,11 @@ static int set_value(const opts_spec *s, const char *text, char *err, size_t err
             snprintf(err, errlen, "--%s expects an integer, got '%s'", s->name, text);
             return -1;
         }
-        if (!in_range(s, (double)x)) {
+        /* compare as integers too: a double has 53 bits, so 2^53 + 1
+         * would pass a range check made in floating point */
+        int out = !in_range(s, (double)x) || (s->max < 9.2e18 && x > (long)s->max) ||
+                  (s->min > -9.2e18 && x < (long)s->min);
+        if (out) {
             snprintf(err, errlen, "--%s must be an integer in [%.10g, %.10g], got %ld",
                      s->name, s->min, s->max, x);
             return -1;
@@ -78,6 +82,10 @@ static int set_value(const opts_spec *s, const char *text, char *err, size_t err
             return -1;
         }
         strcpy(buf, text);
+        if (*text == ',' || (*text && text[strlen(text) - 1] == ',') || strstr(text, ",,")) {
+            snprintf(err, errlen, "--%s: empty element in the list '%s'", s->name, text);
+            return -1;
+        }
         char *save = NULL;
         for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             if (l.n == OPTS_LIST_MAX) {
@@ -89,6 +97,11 @@ static int set_value(const opts_spec *s, const char *text, char *err, size_t err
                          s->name, s->min, s->max, tok);
                 return -1;
             }
+            for (int k = 0; k < l.n; k++)
+                if (l.v[k] == v) {
+                    snprintf(err, errlen, "--%s: the value %s appears twice", s->name, tok);
+                    return -1;
+                }
             l.v[l.n++] = v;
         }
         if (l.n == 0) {
@@ -119,6 +132,15 @@ int opts_parse(const opts_spec *specs, int argc, char **argv, char *err, size_t 
         if (!s) {
             snprintf(err, errlen, "unknown option '--%.*s'", (int)len, name);
             return -1;
+        }
+        /* a repeated option is a mistake (which value was meant?), not "last wins" */
+        for (int j = 1; j < i; j++) {
+            const char *b = argv[j];
+            if (strncmp(b, "--", 2) == 0 && strncmp(b + 2, s->name, len) == 0 &&
+                (b[2 + len] == '\0' || b[2 + len] == '=') && strlen(s->name) == len) {
+                snprintf(err, errlen, "--%s given more than once", s->name);
+                return -1;
+            }
         }
         if (s->type == OPT_FLAG) {
             if (eq) {

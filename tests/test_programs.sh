@@ -70,7 +70,7 @@ done
 # (renamed) or mismatched shard with one error line and exit 1.
 for p in ${SHARDABLE-}; do
   read -r -a extra <<<"${targs[$p]-}"
-  run() { "$bin/$p" --profile ci --seed 7 "${extra[@]}" "$@" >/dev/null 2>"$tmp/stderr"; }
+  run() { "$bin/$p" --profile ci --seed "${SEED:-7}" "${extra[@]}" "$@" >/dev/null 2>"$tmp/stderr"; }
   mkdir -p "$tmp/one" "$tmp/sh" "$tmp/merged"
   if run --outdir "$tmp/one" && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 1/2 &&
      run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 2/2 &&
@@ -92,7 +92,7 @@ for p in ${SHARDABLE-}; do
        [[ -z $(ls -A "$tmp/m2") ]]; then ok; else bad "$p merge with $what: exit $rc, $(head -c 200 "$tmp/stderr")"; fi
   }
   expect_merge_error "a missing shard" "missing shard" --merge-shards 3
-  expect_merge_error "other options" "different run" --merge-shards 2 --seed 8
+  SEED=8 expect_merge_error "another seed" "different run" --merge-shards 2
   cp "$tmp/sh/$p.shard-1-of-2" "$tmp/sh/$p.shard-2-of-2"
   expect_merge_error "a duplicated shard" "duplicated" --merge-shards 2
   rm -rf "$tmp/one" "$tmp/sh" "$tmp/merged" "$tmp/m2"

@@ -89,6 +89,33 @@ static void option_validation(void **state)
     assert_int_equal(parse(s, "--dims", "10,200", err), -1);
 }
 
+/* The rules a careless command line trips over: a repeated option, an empty
+ * or repeated list element, an integer just past a bound that a double
+ * cannot tell from the bound. */
+static void option_misuse(void **state)
+{
+    (void)state;
+    long seed = 1;
+    opts_list l = {0};
+    opts_spec s[] = {{"seed", OPT_INT, &seed, 0, 9007199254740992.0, "seed"},
+                     {"dims", OPT_LIST, &l, 1, 100, "dims"},
+                     {0}};
+    char err[256];
+    char *argv[5] = {"prog", "--seed", "3", "--seed=4", NULL};
+    assert_int_equal(opts_parse(s, 4, argv, err, sizeof err), -1);
+    assert_non_null(strstr(err, "--seed given more than once"));
+    assert_int_equal(parse(s, "--seed", "9007199254740992", err), 0);
+    assert_int_equal(parse(s, "--seed", "9007199254740993", err), -1);
+    assert_non_null(strstr(err, "must be an integer"));
+    assert_int_equal(parse(s, "--dims", "1,,2", err), -1);
+    assert_non_null(strstr(err, "empty element"));
+    assert_int_equal(parse(s, "--dims", "1,2,", err), -1);
+    assert_int_equal(parse(s, "--dims", ",1", err), -1);
+    assert_int_equal(parse(s, "--dims", "2,2", err), -1);
+    assert_non_null(strstr(err, "appears twice"));
+    assert_int_equal(parse(s, "--dims", "2,3", err), 0);
+}
+
 static void claim_relations(void **state)
 {
     (void)state;
@@ -109,7 +136,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(welford_merge_matches_direct), cmocka_unit_test(line_fit_exact_and_se),
         cmocka_unit_test(binomial_intervals),           cmocka_unit_test(option_validation),
-        cmocka_unit_test(claim_relations),
+        cmocka_unit_test(claim_relations),              cmocka_unit_test(option_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
