@@ -68,7 +68,7 @@ FIGS := $(shell printf '%s\n' $(FIGS) | sort -n)
 FIG_PDFS := $(patsubst %,figures/fig-%.pdf,$(FIGS))
 CLAIMS := $(patsubst %,$(D)/%.claims.tsv,$(PROGS))
 
-.PHONY: all report check test test-unit test-progs test-sanitize test-cluster bench list-figures \
+.PHONY: all report check test test-unit test-progs test-sanitize test-cluster fuzz bench list-figures \
         clean distclean deps deps-report $(patsubst %,fig-%,$(FIGS)) $(patsubst %,figdata-%,$(FIGS))
 .DEFAULT_GOAL := report
 all: report
@@ -210,6 +210,24 @@ test: test-unit test-progs
 # local unsharded run.
 test-cluster: $(patsubst %,$(BIN)/%,$(PROGS))
 	@tests/test_cluster.sh
+
+# --- fuzzing: AFL++ harnesses (fuzz/fuzz_*.c) built with afl-clang-fast and
+# the sanitizers, each with the library sources it exercises ---------------
+FB := $(B)/fuzz
+FUZZ_TIME ?= 30
+FUZZ_HARNESSES := $(notdir $(basename $(wildcard fuzz/fuzz_*.c)))
+FUZZSRC_fuzz_idx := src/fmnist.c src/rng.c src/err.c
+FUZZSRC_fuzz_claims := src/claims.c src/err.c
+$(FB)/%: fuzz/%.c $$(FUZZSRC_$$*) | $(B)/.deps-fuzz
+	@mkdir -p $(@D)
+	AFL_QUIET=1 afl-clang-fast -O1 -g -fsanitize=address,undefined -Iinclude $^ -lz -lm -o $(TMP) && mv $(TMP) $@
+$(B)/.deps-fuzz: src/scripts/deps.sh
+	@mkdir -p $(@D)
+	@src/scripts/deps.sh fuzz
+	@touch $@
+# FUZZ_TIME seconds per harness (30 by default; the record run used more)
+fuzz: $(patsubst %,$(FB)/%,$(FUZZ_HARNESSES))
+	@fuzz/run.sh $(FUZZ_TIME) $^
 
 SB := $(B)/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

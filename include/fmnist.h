@@ -51,6 +51,10 @@ int fmnist_load_at_least(const char *dir, const char *split, int need, const cha
  * payload; *count the number of items.  Returns 0 or -1 with err. */
 int fmnist_read_idx(const char *path, int magic, unsigned char **data, int *count, char *err,
                     size_t errlen);
+/* The same from the file's bytes in memory (name labels the messages):
+ * fmnist_read_idx reads the file and calls this, and the fuzzer feeds it. */
+int fmnist_parse_idx(const unsigned char *in, size_t inlen, const char *name, int magic,
+                     unsigned char **data, int *count, char *err, size_t errlen);
 
 void fmnist_free(fmnist_set *s);
 

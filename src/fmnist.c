@@ -17,30 +17,129 @@ const char *fmnist_dir(const char *dir)
     return e && *e ? e : FMNIST_DEFAULT_DIR;
 }
 
-/* Read exactly n bytes; returns the number read (short on EOF), or -1 on a
- * zlib error (a corrupt gzip stream), with the message copied to zmsg
- * (gzerror's string belongs to the gzFile and dies with gzclose). */
-static long read_exact(gzFile g, void *buf, size_t n, char *zmsg, size_t zlen)
+static uint32_t be32(const unsigned char *b)
 {
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* A source of the decoded bytes of an IDX file: the raw bytes, or their
+ * gzip decompression (zlib, one member), read incrementally so that a
+ * header announcing a million images costs nothing until the bytes exist. */
+typedef struct {
+    const unsigned char *in;
+    size_t inlen, pos; /* plain: read position */
+    int gz;
+    z_stream z;
+    int zend;          /* the gzip stream ended */
+} idx_src;
+
+static int src_open(idx_src *s, const unsigned char *in, size_t inlen)
+{
+    memset(s, 0, sizeof *s);
+    s->in = in;
+    s->inlen = inlen;
+    s->gz = inlen >= 2 && in[0] == 0x1f && in[1] == 0x8b;
+    if (!s->gz)
+        return 0;
+    s->z.next_in = (unsigned char *)in;
+    s->z.avail_in = (uInt)(inlen > 0x7fffffffu ? 0x7fffffffu : inlen);
+    return inflateInit2(&s->z, 16 + MAX_WBITS) == Z_OK ? 0 : -1;
+}
+
+static void src_close(idx_src *s)
+{
+    if (s->gz)
+        inflateEnd(&s->z);
+}
+
+/* Up to n bytes into buf; returns the number read (short at the end), or
+ * -1 on corrupt gzip data (message in zmsg). */
+static long src_read(idx_src *s, unsigned char *buf, size_t n, char *zmsg, size_t zlen)
+{
+    if (!s->gz) {
+        size_t k = s->inlen - s->pos < n ? s->inlen - s->pos : n;
+        memcpy(buf, s->in + s->pos, k);
+        s->pos += k;
+        return (long)k;
+    }
     size_t got = 0;
-    while (got < n) {
+    while (got < n && !s->zend) {
         size_t chunk = n - got > (1u << 30) ? (1u << 30) : n - got;
-        int r = gzread(g, (char *)buf + got, (unsigned)chunk);
-        if (r < 0) {
-            int errnum;
-            snprintf(zmsg, zlen, "%s", gzerror(g, &errnum));
+        s->z.next_out = buf + got;
+        s->z.avail_out = (uInt)chunk;
+        int rc = inflate(&s->z, Z_NO_FLUSH);
+        got += chunk - s->z.avail_out;
+        if (rc == Z_STREAM_END) {
+            s->zend = 1;
+        } else if (rc != Z_OK) {
+            snprintf(zmsg, zlen, "%s", rc == Z_BUF_ERROR ? "unexpected end of gzip data"
+                                       : s->z.msg ? s->z.msg : "inflate error");
             return -1;
         }
-        if (r == 0)
-            break;
-        got += (size_t)r;
     }
     return (long)got;
 }
 
-static uint32_t be32(const unsigned char *b)
+int fmnist_parse_idx(const unsigned char *in, size_t inlen, const char *name, int magic,
+                     unsigned char **data, int *count, char *err, size_t errlen)
 {
-    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    *data = NULL;
+    *count = 0;
+    idx_src src;
+    char zmsg[256] = "";
+    if (src_open(&src, in, inlen)) {
+        snprintf(err, errlen, "%s: cannot start gzip decompression", name);
+        return -1;
+    }
+    int hdr_len = magic == 2051 ? 16 : 8;
+    unsigned char h[16];
+    long r = src_read(&src, h, (size_t)hdr_len, zmsg, sizeof zmsg);
+    size_t item = magic == 2051 ? FMNIST_SIDE * FMNIST_SIDE : 1;
+    uint32_t m = r == hdr_len ? be32(h) : 0, n = r == hdr_len ? be32(h + 4) : 0;
+    if (r < 0)
+        snprintf(err, errlen, "%s: corrupt gzip data (%s)", name, zmsg);
+    else if (r < hdr_len)
+        snprintf(err, errlen, "%s: truncated header (%ld of %d bytes)", name, r, hdr_len);
+    else if (m != (uint32_t)magic)
+        snprintf(err, errlen, "%s: bad magic number %u, expected %d (%s file)", name, m, magic,
+                 magic == 2051 ? "IDX image" : "IDX label");
+    else if (magic == 2051 && (be32(h + 8) != FMNIST_SIDE || be32(h + 12) != FMNIST_SIDE))
+        snprintf(err, errlen, "%s: images are %ux%u, expected %dx%d", name, be32(h + 8),
+                 be32(h + 12), FMNIST_SIDE, FMNIST_SIDE);
+    else if (n == 0 || n > 1000000)
+        snprintf(err, errlen, "%s: implausible item count %u", name, n);
+    else {
+        /* the payload, one byte more to catch trailing data, in a buffer
+         * that grows only as fast as the bytes arrive */
+        size_t len = (size_t)n * item, cap = len + 1 < (1u << 20) ? len + 1 : (1u << 20), have = 0;
+        unsigned char *buf = sgdn_malloc(cap);
+        for (;;) {
+            r = src_read(&src, buf + have, cap - have, zmsg, sizeof zmsg);
+            if (r < 0)
+                break;
+            have += (size_t)r;
+            if (have < cap || cap == len + 1)
+                break;
+            cap = 2 * cap < len + 1 ? 2 * cap : len + 1;
+            buf = sgdn_realloc(buf, cap);
+        }
+        if (r < 0)
+            snprintf(err, errlen, "%s: corrupt gzip data (%s)", name, zmsg);
+        else if (have < len)
+            snprintf(err, errlen, "%s: truncated: %zu of %zu data bytes for %u items", name, have,
+                     len, n);
+        else if (have > len || (src.gz && src.z.avail_in > 0) || (!src.gz && src.pos < inlen))
+            snprintf(err, errlen, "%s: trailing data after %u items", name, n);
+        else {
+            src_close(&src);
+            *data = buf;
+            *count = (int)n;
+            return 0;
+        }
+        free(buf);
+    }
+    src_close(&src);
+    return -1;
 }
 
 int fmnist_read_idx(const char *path, int magic, unsigned char **data, int *count, char *err,
@@ -48,65 +147,37 @@ int fmnist_read_idx(const char *path, int magic, unsigned char **data, int *coun
 {
     *data = NULL;
     *count = 0;
-    gzFile g = gzopen(path, "rb");
-    if (!g) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno ? errno : ENOENT));
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
-    char zmsg[256] = "";
-    int hdr_len = magic == 2051 ? 16 : 8;
-    unsigned char h[16];
-    long r = read_exact(g, h, (size_t)hdr_len, zmsg, sizeof zmsg);
-    if (r < 0) {
-        snprintf(err, errlen, "%s: corrupt gzip data (%s)", path, zmsg);
-        gzclose(g);
-        return -1;
-    }
-    if (r < hdr_len) {
-        snprintf(err, errlen, "%s: truncated header (%ld of %d bytes)", path, r, hdr_len);
-        gzclose(g);
-        return -1;
-    }
-    uint32_t m = be32(h), n = be32(h + 4);
-    if (m != (uint32_t)magic) {
-        snprintf(err, errlen, "%s: bad magic number %u, expected %d (%s file)", path, m, magic,
-                 magic == 2051 ? "IDX image" : "IDX label");
-        gzclose(g);
-        return -1;
-    }
-    size_t item = 1;
-    if (magic == 2051) {
-        uint32_t rows = be32(h + 8), cols = be32(h + 12);
-        if (rows != FMNIST_SIDE || cols != FMNIST_SIDE) {
-            snprintf(err, errlen, "%s: images are %ux%u, expected %dx%d", path, rows, cols,
-                     FMNIST_SIDE, FMNIST_SIDE);
-            gzclose(g);
-            return -1;
+    /* the whole file: the largest split is 26 MB compressed, 47 MB plain */
+    size_t cap = 1u << 16, len = 0, k;
+    unsigned char *in = sgdn_malloc(cap);
+    while ((k = fread(in + len, 1, cap - len, f)) > 0) {
+        len += k;
+        if (len == cap) {
+            if (cap >= ((size_t)1 << 30)) {
+                snprintf(err, errlen, "%s: larger than 1 GiB, not an IDX file of this data set", path);
+                fclose(f);
+                free(in);
+                return -1;
+            }
+            cap *= 2;
+            in = sgdn_realloc(in, cap);
         }
-        item = FMNIST_SIDE * FMNIST_SIDE;
     }
-    if (n == 0 || n > 1000000) {
-        snprintf(err, errlen, "%s: implausible item count %u", path, n);
-        gzclose(g);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        snprintf(err, errlen, "cannot read %s", path);
+        free(in);
         return -1;
     }
-    size_t len = (size_t)n * item;
-    unsigned char *buf = sgdn_malloc(len + 1);
-    r = read_exact(g, buf, len + 1, zmsg, sizeof zmsg); /* one byte more: trailing garbage */
-    gzclose(g);
-    if (r < 0) {
-        snprintf(err, errlen, "%s: corrupt gzip data (%s)", path, zmsg);
-    } else if ((size_t)r < len) {
-        snprintf(err, errlen, "%s: truncated: %ld of %zu data bytes for %u items", path, r, len, n);
-    } else if ((size_t)r > len) {
-        snprintf(err, errlen, "%s: trailing data after %u items", path, n);
-    } else {
-        *data = buf;
-        *count = (int)n;
-        return 0;
-    }
-    free(buf);
-    return -1;
+    int rc = fmnist_parse_idx(in, len, path, magic, data, count, err, errlen);
+    free(in);
+    return rc;
 }
 
 int fmnist_load(const char *dir, const char *split, fmnist_set *s, char *err, size_t errlen)

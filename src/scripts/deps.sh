@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deps.sh build|report|cluster — make sure the Debian packages this project needs are
+# deps.sh build|report|cluster|fuzz — make sure the Debian packages this project needs are
 # installed.  As root (with apt-get) it installs what is missing,
 # non-interactively; otherwise it stops with the exact command to run.
 set -euo pipefail
@@ -33,11 +33,17 @@ cluster_needs=(
   "cmd:srun slurm-client"
   "cmd:munged munge"
 )
+# AFL++ (it brings clang) for `make fuzz`
+fuzz_needs=(
+  "cmd:afl-fuzz afl++"
+  "cmd:afl-clang-fast afl++"
+)
 case $mode in
   build) needs=("${build_needs[@]}") ;;
   report) needs=("${build_needs[@]}" "${report_needs[@]}") ;;
   cluster) needs=("${cluster_needs[@]}") ;;
-  *) echo "usage: deps.sh build|report|cluster" >&2; exit 2 ;;
+  fuzz) needs=("${build_needs[@]}" "${fuzz_needs[@]}") ;;
+  *) echo "usage: deps.sh build|report|cluster|fuzz" >&2; exit 2 ;;
 esac
 
 missing=()
