@@ -68,7 +68,7 @@ FIGS := $(shell printf '%s\n' $(FIGS) | sort -n)
 FIG_PDFS := $(patsubst %,figures/fig-%.pdf,$(FIGS))
 CLAIMS := $(patsubst %,$(D)/%.claims.tsv,$(PROGS))
 
-.PHONY: all report check test test-unit test-progs test-sanitize test-cluster fuzz bench list-figures \
+.PHONY: all report check test test-unit test-progs test-sanitize test-bad test-cluster fuzz bench list-figures \
         clean distclean deps deps-report $(patsubst %,fig-%,$(FIGS)) $(patsubst %,figdata-%,$(FIGS))
 .DEFAULT_GOAL := report
 all: report
@@ -202,6 +202,9 @@ test-unit: $(patsubst %,$(TB)/%,$(UNIT_TESTS))
 	@tests/run_unit.sh $^
 test-progs: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
 	@SHARDABLE='$(SHARDABLE)' tests/test_programs.sh $(BIN) "$(PROGS)" $(foreach p,$(PROGS),'$(p)=$(TESTARGS_$(p))' '$(p)^=$(TESTDEPS_$(p))')
+# the bad-input table (tests/bad_inputs.tsv): exit code, one error line, no file left
+test-bad: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
+	@tests/test_bad_inputs.sh $(BIN)
 test: test-unit test-progs
 	@echo "all tests passed"
 

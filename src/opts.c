@@ -150,7 +150,9 @@ int opts_parse(const opts_spec *specs, int argc, char **argv, char *err, size_t 
             *(int *)s->dest = 1;
             continue;
         }
-        const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        /* "--reps --outdir x": the next option is not --reps's value */
+        const char *val = eq ? eq + 1
+                          : (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0 ? argv[++i] : NULL);
         if (!val) {
             snprintf(err, errlen, "--%s needs a value", s->name);
             return -1;

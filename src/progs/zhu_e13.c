@@ -191,6 +191,7 @@ int main(int argc, char **argv)
                 run_fail(&run, "cannot build the OU transition for Σ %s", sig_names[s]);
     }
     long nblocks = (p.reps + BLOCK - 1) / BLOCK, lo, hi;
+    run_require_memory(&run, (double)NSIG * nblocks * K * sizeof(stats_acc), "--reps x --ntimes");
     stats_acc *bacc = SGDN_NEW(bacc, sgdn_mul(NSIG * nblocks, K));
     shard_items(&run, &sh, NSIG * nblocks, &lo, &hi);
     simulate(&p, &run, lo, hi, H, steps, bacc);
