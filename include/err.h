@@ -50,6 +50,9 @@ void sgdn_require_fail(const char *cond, const char *file, int line) __attribute
 /* An n-element array of the type *p points to: p = SGDN_NEW(p, n). */
 #define SGDN_NEW(p, n) sgdn_malloc_at(sgdn_mul_at((size_t)(n), sizeof *(p), __FILE__, __LINE__), __FILE__, __LINE__)
 #define SGDN_NEW0(p, n) sgdn_calloc_at((size_t)(n), sizeof *(p), __FILE__, __LINE__)
+/* On a fallible function's declaration: ignoring its status is a compiler
+ * warning. */
+#define SGDN_MUST_CHECK __attribute__((warn_unused_result))
 #define SGDN_REQUIRE(cond) ((cond) ? (void)0 : sgdn_require_fail(#cond, __FILE__, __LINE__))
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include "rng.h"
+#include "err.h"
 
 /* Running mean and variance (Welford), numerically stable in one pass. */
 typedef struct {
@@ -52,11 +53,14 @@ typedef struct {
     size_t n;
 } stats_fit;
 
-int stats_fit_line(const double *x, const double *y, size_t n, stats_fit *f);
+/* Returns SGDN_OK, SGDN_EDOM (n < 3), SGDN_ESING (all x equal) or
+ * SGDN_EDIVERGE (a non-finite coefficient); on failure every field of *f
+ * is NaN.  The status must be checked. */
+SGDN_MUST_CHECK int stats_fit_line(const double *x, const double *y, size_t n, stats_fit *f);
 /* Weighted least squares with known standard deviations sy of y
  * (weights 1/sy^2): the standard errors follow from sy, not the residuals;
  * chi2 is the residual sum of squares in units of sy. */
-int stats_fit_line_weighted(const double *x, const double *y, const double *sy,
+SGDN_MUST_CHECK int stats_fit_line_weighted(const double *x, const double *y, const double *sy,
                             size_t n, stats_fit *f, double *chi2);
 
 #endif

@@ -1,5 +1,6 @@
 /* dynamics.c — see dynamics.h. */
 #include "dynamics.h"
+#include "err.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -34,9 +35,9 @@ int dyn_sigma_from_grads(dyn_sigma *s, size_t D, size_t N, const double *G, long
     if (!D || !N || m < 1)
         return -1;
     s->D = D, s->N = N, s->m = m;
-    s->R = malloc(N * D * sizeof *s->R);
-    s->G = malloc(N * D * sizeof *s->G);
-    s->mean = calloc(D, sizeof *s->mean);
+    s->R = SGDN_NEW(s->R, N * D);
+    s->G = SGDN_NEW(s->G, N * D);
+    s->mean = SGDN_NEW0(s->mean, D);
     dyn_sigma_update(s, G);
     return 0;
 }
@@ -63,12 +64,12 @@ int dyn_sigma_from_dense(dyn_sigma *s, size_t D, const double *S)
 {
     memset(s, 0, sizeof *s);
     int n = (int)D;
-    double *w = malloc(D * sizeof *w), *U = malloc(D * D * sizeof *U);
+    double *w = SGDN_NEW(w, D), *U = SGDN_NEW(U, D * D);
     int rc = linalg_sym_eig(n, S, w, U);
     if (rc == 0) {
         /* Σ = U Λ Uᵀ = RᵀR with row k of R = √λ_k u_kᵀ. */
         s->D = s->N = D;
-        s->R = malloc(D * D * sizeof *s->R);
+        s->R = SGDN_NEW(s->R, D * D);
         for (size_t k = 0; k < D; k++) {
             double r = w[k] > 0 ? sqrt(w[k]) : 0.0;
             for (size_t i = 0; i < D; i++)
@@ -114,7 +115,7 @@ int dyn_sigma_top(const dyn_sigma *s, size_t k, double *gamma, double *V)
         return -1;
     int rc;
     if (D <= N) {
-        double *S = malloc(D * D * sizeof *S), *w = malloc(D * sizeof *w), *U = malloc(D * D * sizeof *U);
+        double *S = SGDN_NEW(S, D * D), *w = SGDN_NEW(w, D), *U = SGDN_NEW(U, D * D);
         dyn_sigma_dense(s, S);
         rc = linalg_sym_eig((int)D, S, w, U);
         for (size_t j = 0; j < k && !rc; j++) {
@@ -126,12 +127,12 @@ int dyn_sigma_top(const dyn_sigma *s, size_t k, double *gamma, double *V)
         return rc;
     }
     /* Gram route: R Rᵀ w = μ w  ⇒  (RᵀR)(Rᵀw) = μ (Rᵀw), and |Rᵀw|² = μ. */
-    double *K = malloc(N * N * sizeof *K), *w = malloc(N * sizeof *w), *W = malloc(N * N * sizeof *W);
+    double *K = SGDN_NEW(K, N * N), *w = SGDN_NEW(w, N), *W = SGDN_NEW(W, N * N);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N, (int)N, (int)D, 1.0, s->R, (int)D,
                 s->R, (int)D, 0.0, K, (int)N);
     rc = linalg_sym_eig((int)N, K, w, W);
     if (!rc) {
-        double *wk = malloc(N * k * sizeof *wk), *v = malloc(D * k * sizeof *v);
+        double *wk = SGDN_NEW(wk, N * k), *v = SGDN_NEW(v, D * k);
         for (size_t n = 0; n < N; n++)
             for (size_t j = 0; j < k; j++)
                 wk[n * k + j] = W[n * N + j];
@@ -155,8 +156,8 @@ int dyn_sigma_top(const dyn_sigma *s, size_t k, double *gamma, double *V)
 int dyn_hess_alloc(dyn_hess *h, size_t D, size_t k)
 {
     h->D = D, h->k = k;
-    h->lam = calloc(k, sizeof *h->lam);
-    h->U = calloc(D * k, sizeof *h->U);
+    h->lam = SGDN_NEW0(h->lam, k);
+    h->U = SGDN_NEW0(h->U, D * k);
     return h->lam && h->U ? 0 : -1;
 }
 
@@ -170,7 +171,7 @@ int dyn_hess_from_dense(dyn_hess *h, size_t D, const double *H, size_t k)
 int dyn_hess_update_dense(dyn_hess *h, const double *H)
 {
     size_t D = h->D, k = h->k;
-    double *w = malloc(D * sizeof *w), *U = malloc(D * D * sizeof *U);
+    double *w = SGDN_NEW(w, D), *U = SGDN_NEW(U, D * D);
     int rc = linalg_sym_eig((int)D, H, w, U);
     for (size_t j = 0; j < k && !rc; j++) {
         h->lam[j] = w[j];
@@ -217,7 +218,7 @@ static double *grow(double *p, size_t *cap, size_t need)
 {
     if (need > *cap) {
         free(p);
-        p = malloc(need * sizeof *p);
+        p = SGDN_NEW(p, need);
         *cap = need;
     }
     return p;
@@ -267,7 +268,7 @@ int dyn_noise_prepare(dyn_noise *n, dyn_kind kind, const dyn_config *c, size_t D
             break;
         }
         size_t k = c->k_leading;
-        double *gam = malloc(k * sizeof *gam);
+        double *gam = SGDN_NEW(gam, k);
         n->V = grow(n->V, &n->cap_V, D * k);
         int rc = dyn_sigma_top(S, k, gam, n->V);
         if (rc) {
@@ -436,7 +437,7 @@ double dyn_noise_trace_h(const dyn_noise *n, const double *H)
 
 double dyn_trace_factors(size_t D, size_t P, const double *B, size_t N, const double *R)
 {
-    double *M = malloc(P * N * sizeof *M), t = 0.0;
+    double *M = SGDN_NEW(M, P * N), t = 0.0;
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)P, (int)N, (int)D, 1.0, B, (int)D, R,
                 (int)D, 0.0, M, (int)N);
     for (size_t i = 0; i < P * N; i++)
@@ -448,7 +449,7 @@ double dyn_trace_factors(size_t D, size_t P, const double *B, size_t N, const do
 void dyn_glm_traces_gram(size_t N, size_t D, const double *K, const double *c, const double *r,
                          dyn_glm_traces *t)
 {
-    double *Kr = malloc(N * sizeof *Kr), trH = 0.0, s2 = 0.0, g2 = 0.0, hs = 0.0;
+    double *Kr = SGDN_NEW(Kr, N), trH = 0.0, s2 = 0.0, g2 = 0.0, hs = 0.0;
     /* Kr = K r / N = (J_i·ḡ)_i */
     cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)N, (int)N, 1.0 / (double)N, K, (int)N, r, 1, 0.0, Kr, 1);
     for (size_t i = 0; i < N; i++) {

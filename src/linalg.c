@@ -1,5 +1,6 @@
 /* linalg.c — see linalg.h. */
 #include "linalg.h"
+#include "err.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -9,10 +10,10 @@
 
 int linalg_sym_eig(int n, const double *A, double *w, double *U)
 {
-    double *a = malloc((size_t)n * n * sizeof *a);
-    double *wa = malloc((size_t)n * sizeof *wa);
-    double *z = malloc((size_t)n * n * sizeof *z);
-    lapack_int *isuppz = malloc(2 * (size_t)n * sizeof *isuppz);
+    double *a = SGDN_NEW(a, (size_t)n * n);
+    double *wa = SGDN_NEW(wa, (size_t)n);
+    double *z = SGDN_NEW(z, (size_t)n * n);
+    lapack_int *isuppz = SGDN_NEW(isuppz, 2 * (size_t)n);
     lapack_int m;
     memcpy(a, A, (size_t)n * n * sizeof *a);
     int info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'V', 'A', 'U', n, a, n, 0, 0, 0, 0,
@@ -34,7 +35,7 @@ int linalg_sym_eig(int n, const double *A, double *w, double *U)
 
 void linalg_sym_from_eig(int n, const double *U, const double *g, double *F)
 {
-    double *Ug = malloc((size_t)n * n * sizeof *Ug);
+    double *Ug = SGDN_NEW(Ug, (size_t)n * n);
     for (int i = 0; i < n; i++)
         for (int k = 0; k < n; k++)
             Ug[i * n + k] = U[i * n + k] * g[k];
@@ -44,8 +45,8 @@ void linalg_sym_from_eig(int n, const double *U, const double *g, double *F)
 
 int linalg_psd_sqrt(int n, const double *A, double *S, double tol)
 {
-    double *w = malloc((size_t)n * sizeof *w);
-    double *U = malloc((size_t)n * n * sizeof *U);
+    double *w = SGDN_NEW(w, (size_t)n);
+    double *U = SGDN_NEW(U, (size_t)n * n);
     int rc = linalg_sym_eig(n, A, w, U);
     if (rc == 0) {
         double scale = fmax(fabs(w[0]), fabs(w[n - 1]));
@@ -63,8 +64,8 @@ int linalg_psd_sqrt(int n, const double *A, double *S, double tol)
 
 void linalg_random_orthogonal(int n, rng_stream *r, double *Q)
 {
-    double *tau = malloc((size_t)n * sizeof *tau);
-    double *sgn = malloc((size_t)n * sizeof *sgn);
+    double *tau = SGDN_NEW(tau, (size_t)n);
+    double *sgn = SGDN_NEW(sgn, (size_t)n);
     rng_normal_fill(r, Q, (size_t)n * n);
     LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, n, n, Q, n, tau);
     for (int k = 0; k < n; k++)

@@ -1,5 +1,6 @@
 /* ou.c — see ou.h. */
 #include "ou.h"
+#include "err.h"
 #include "linalg.h"
 
 #include <math.h>
@@ -17,7 +18,7 @@ static void cov_from_eig(int n, const double *w, const double *U, const double *
                          double dt, double *V)
 {
     size_t nn = (size_t)n * n;
-    double *T = malloc(nn * sizeof *T), *Sp = malloc(nn * sizeof *Sp);
+    double *T = SGDN_NEW(T, nn), *Sp = SGDN_NEW(Sp, nn);
     /* Σ' = Uᵀ Σ U */
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, n, 1.0, U, n, Sigma, n, 0.0, T, n);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, T, n, U, n, 0.0, Sp, n);
@@ -44,7 +45,7 @@ static int eig_psd(int n, const double *H, double *w, double *U)
 
 int ou_cov(int n, const double *H, const double *Sigma, double t, double *V)
 {
-    double *w = malloc((size_t)n * sizeof *w), *U = malloc((size_t)n * n * sizeof *U);
+    double *w = SGDN_NEW(w, (size_t)n), *U = SGDN_NEW(U, (size_t)n * n);
     int rc = eig_psd(n, H, w, U);
     if (rc == 0)
         cov_from_eig(n, w, U, Sigma, t, V);
@@ -56,12 +57,12 @@ int ou_cov(int n, const double *H, const double *Sigma, double t, double *V)
 int ou_step_init(ou_step *s, int n, const double *H, const double *Sigma, double dt)
 {
     size_t nn = (size_t)n * n;
-    double *w = malloc((size_t)n * sizeof *w), *U = malloc(nn * sizeof *U);
-    double *g = malloc((size_t)n * sizeof *g), *V = malloc(nn * sizeof *V);
+    double *w = SGDN_NEW(w, (size_t)n), *U = SGDN_NEW(U, nn);
+    double *g = SGDN_NEW(g, (size_t)n), *V = SGDN_NEW(V, nn);
     s->n = n;
     s->dt = dt;
-    s->A = malloc(nn * sizeof *s->A);
-    s->S = malloc(nn * sizeof *s->S);
+    s->A = SGDN_NEW(s->A, nn);
+    s->S = SGDN_NEW(s->S, nn);
     int rc = eig_psd(n, H, w, U);
     if (rc == 0) {
         for (int k = 0; k < n; k++)
@@ -104,7 +105,7 @@ void ou_step_apply_many(const ou_step *s, int m, const double *X, const double *
 
 double ou_escape_efficiency(int n, const double *H, const double *Sigma, double t)
 {
-    double *w = malloc((size_t)n * sizeof *w), *U = malloc((size_t)n * n * sizeof *U);
+    double *w = SGDN_NEW(w, (size_t)n), *U = SGDN_NEW(U, (size_t)n * n);
     double e = NAN;
     if (eig_psd(n, H, w, U) == 0) {
         /* ¼ Σ_k (1 − e^{−2λk t}) u_kᵀ Σ u_k */

@@ -1,5 +1,6 @@
 /* sde.c — see sde.h. */
 #include "sde.h"
+#include "err.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,8 +89,8 @@ int sde_grid_sinh(sde_grid *g, int n, double lo, double hi, double c, double s)
     if (n < 3 || !(lo < hi) || !(s > 0))
         return -1;
     g->n = n;
-    g->x = malloc(n * sizeof *g->x);
-    g->w = malloc(n * sizeof *g->w);
+    g->x = SGDN_NEW(g->x, n);
+    g->w = SGDN_NEW(g->w, n);
     double u0 = asinh((lo - c) / s), u1 = asinh((hi - c) / s), du = (u1 - u0) / (n - 1);
     for (int i = 0; i < n; i++) {
         double u = u0 + i * du;
@@ -152,8 +153,8 @@ int sde1d_chain_stationary(const sde1d *m, const sde_grid *g, double *p)
 {
     int n = g->n, rc = 0;
     /* A = I − Pᵀ (row-major), last equation replaced by Σ π = 1. */
-    double *A = calloc((size_t)n * n, sizeof *A), *row = malloc(n * sizeof *row);
-    lapack_int *piv = malloc(n * sizeof *piv);
+    double *A = SGDN_NEW0(A, (size_t)n * n), *row = SGDN_NEW(row, n);
+    lapack_int *piv = SGDN_NEW(piv, n);
     for (int i = 0; i < n && !rc; i++) {
         double mu, sd;
         rc = kernel_row(m, g, i, row, &mu, &sd);
@@ -180,8 +181,8 @@ int sde1d_chain_exit_time(const sde1d *m, const sde_grid *g, double barrier, dou
 {
     int n = g->n, rc = 0;
     /* (I − Q) T = 1, Q_ij = P_ij · P(w' < barrier | w = x_i) */
-    double *A = calloc((size_t)n * n, sizeof *A), *row = malloc(n * sizeof *row);
-    lapack_int *piv = malloc(n * sizeof *piv);
+    double *A = SGDN_NEW0(A, (size_t)n * n), *row = SGDN_NEW(row, n);
+    lapack_int *piv = SGDN_NEW(piv, n);
     for (int i = 0; i < n && !rc; i++) {
         double mu, sd;
         rc = kernel_row(m, g, i, row, &mu, &sd);

@@ -6,6 +6,7 @@
 
 #include "linalg.h"
 #include "spectral.h"
+#include "err.h"
 
 static double norm(size_t n, const double *x) { return cblas_dnrm2((int)n, x, 1); }
 
@@ -27,9 +28,9 @@ int spectral_lanczos(size_t n, spectral_op op, void *ctx, int k, int m, rng_stre
         m = (int)n;
     if (k > m || k < 1)
         return -1;
-    double *Q = malloc((size_t)(m + 1) * n * sizeof *Q), *w = malloc(n * sizeof *w);
-    double *alpha = calloc(m, sizeof *alpha), *beta = calloc(m + 1, sizeof *beta);
-    double *h = malloc((m + 1) * sizeof *h);
+    double *Q = SGDN_NEW(Q, (size_t)(m + 1) * n), *w = SGDN_NEW(w, n);
+    double *alpha = SGDN_NEW0(alpha, m), *beta = SGDN_NEW0(beta, m + 1);
+    double *h = SGDN_NEW(h, (m + 1));
     for (size_t i = 0; i < n; i++)
         Q[i] = rng_normal(r);
     cblas_dscal((int)n, 1.0 / norm(n, Q), Q, 1);
@@ -54,8 +55,8 @@ int spectral_lanczos(size_t n, spectral_op op, void *ctx, int k, int m, rng_stre
         return -1;
     }
     /* Ritz pairs: T = tridiag(β, α, β) = S diag(θ) Sᵀ, v = Q_mᵀ S */
-    double *T = calloc((size_t)steps * steps, sizeof *T), *th = malloc(steps * sizeof *th);
-    double *S = malloc((size_t)steps * steps * sizeof *S);
+    double *T = SGDN_NEW0(T, (size_t)steps * steps), *th = SGDN_NEW(th, steps);
+    double *S = SGDN_NEW(S, (size_t)steps * steps);
     for (int i = 0; i < steps; i++) {
         T[i * steps + i] = alpha[i];
         if (i + 1 < steps)
@@ -78,7 +79,7 @@ int spectral_lanczos(size_t n, spectral_op op, void *ctx, int k, int m, rng_stre
 
 double spectral_hutchinson(size_t n, spectral_op op, void *ctx, int p, rng_stream *r, double *se)
 {
-    double *z = malloc(n * sizeof *z), *y = malloc(n * sizeof *y), sum = 0.0, sum2 = 0.0;
+    double *z = SGDN_NEW(z, n), *y = SGDN_NEW(y, n), sum = 0.0, sum2 = 0.0;
     for (int j = 0; j < p; j++) {
         for (size_t i = 0; i < n; i++)
             z[i] = rng_rademacher(r);
@@ -96,7 +97,7 @@ double spectral_hutchinson(size_t n, spectral_op op, void *ctx, int p, rng_strea
 double spectral_cosine(size_t n, spectral_op opA, void *ctxA, spectral_op opB, void *ctxB, int p,
                        rng_stream *r)
 {
-    double *z = malloc(n * sizeof *z), *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    double *z = SGDN_NEW(z, n), *a = SGDN_NEW(a, n), *b = SGDN_NEW(b, n);
     double ab = 0.0, aa = 0.0, bb = 0.0;
     for (int j = 0; j < p; j++) {
         for (size_t i = 0; i < n; i++)
@@ -114,8 +115,8 @@ double spectral_cosine(size_t n, spectral_op opA, void *ctxA, spectral_op opB, v
 int spectral_gram_top(size_t N, size_t D, const double *G, double c, int k, double *evals,
                       double *evecs)
 {
-    double *K = malloc(N * N * sizeof *K), *mu = malloc(N * sizeof *mu);
-    double *W = malloc(N * N * sizeof *W);
+    double *K = SGDN_NEW(K, N * N), *mu = SGDN_NEW(mu, N);
+    double *W = SGDN_NEW(W, N * N);
     /* K = G Gᵀ (N × N) */
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)N, (int)D, 1.0, G, (int)D, 0.0, K,
                 (int)N);
@@ -128,7 +129,7 @@ int spectral_gram_top(size_t N, size_t D, const double *G, double c, int k, doub
             evals[j] = j < (int)N ? c * fmax(mu[j], 0.0) : 0.0;
         if (evecs) { /* u_j = Gᵀ w_j / √μ_j */
             int kk = k < (int)N ? k : (int)N;
-            double *Wk = malloc(N * kk * sizeof *Wk);
+            double *Wk = SGDN_NEW(Wk, N * kk);
             for (size_t i = 0; i < N; i++)
                 for (int j = 0; j < kk; j++)
                     Wk[i * kk + j] = mu[j] > 0 ? W[i * N + j] / sqrt(mu[j]) : 0.0;

@@ -1,5 +1,6 @@
 /* stats.c — see stats.h. */
 #include "stats.h"
+#include "err.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -118,7 +119,7 @@ static int cmp_double(const void *a, const void *b)
 void stats_bootstrap_mean(const double *x, size_t n, int B, double alpha,
                           rng_stream *r, double *lo, double *hi)
 {
-    double *m = malloc((size_t)B * sizeof *m);
+    double *m = SGDN_NEW(m, (size_t)B);
     for (int b = 0; b < B; b++) {
         double s = 0.0;
         for (size_t i = 0; i < n; i++)
@@ -144,38 +145,50 @@ static double r_squared(const double *x, const double *y, size_t n, double a, do
     return ss_tot > 0 ? 1.0 - ss_res / ss_tot : NAN;
 }
 
-int stats_fit_line(const double *x, const double *y, size_t n, stats_fit *f)
+/* A failed fit leaves every output NaN, never last call's numbers. */
+static int fit_fail(stats_fit *f, int status)
 {
-    double c00, c01, c11, sumsq;
-    if (n < 3)
-        return -1;
-    if (gsl_fit_linear(x, 1, y, 1, n, &f->a, &f->b, &c00, &c01, &c11, &sumsq))
-        return -1;
+    f->a = f->b = f->se_a = f->se_b = f->cov_ab = f->r2 = NAN;
+    f->n = 0;
+    return status;
+}
+
+static int fit_finish(stats_fit *f, size_t n, double c00, double c01, double c11,
+                      const double *x, const double *y)
+{
     f->se_a = sqrt(c00);
     f->se_b = sqrt(c11);
     f->cov_ab = c01;
     f->n = n;
     f->r2 = r_squared(x, y, n, f->a, f->b);
-    return 0;
+    if (!isfinite(f->a) || !isfinite(f->b) || !isfinite(f->se_a) || !isfinite(f->se_b))
+        return fit_fail(f, SGDN_EDIVERGE);
+    return SGDN_OK;
+}
+
+int stats_fit_line(const double *x, const double *y, size_t n, stats_fit *f)
+{
+    double c00, c01, c11, sumsq;
+    if (n < 3)
+        return fit_fail(f, SGDN_EDOM);
+    if (gsl_fit_linear(x, 1, y, 1, n, &f->a, &f->b, &c00, &c01, &c11, &sumsq))
+        return fit_fail(f, SGDN_ESING);
+    return fit_finish(f, n, c00, c01, c11, x, y);
 }
 
 int stats_fit_line_weighted(const double *x, const double *y, const double *sy,
                             size_t n, stats_fit *f, double *chi2)
 {
     double c00, c01, c11;
+    *chi2 = NAN;
     if (n < 3)
-        return -1;
-    double *w = malloc(n * sizeof *w);
+        return fit_fail(f, SGDN_EDOM);
+    double *w = SGDN_NEW(w, n);
     for (size_t i = 0; i < n; i++)
         w[i] = 1.0 / (sy[i] * sy[i]);
     int rc = gsl_fit_wlinear(x, 1, w, 1, y, 1, n, &f->a, &f->b, &c00, &c01, &c11, chi2);
     free(w);
     if (rc)
-        return -1;
-    f->se_a = sqrt(c00);
-    f->se_b = sqrt(c11);
-    f->cov_ab = c01;
-    f->n = n;
-    f->r2 = r_squared(x, y, n, f->a, f->b);
-    return 0;
+        return fit_fail(f, SGDN_ESING);
+    return fit_finish(f, n, c00, c01, c11, x, y);
 }
