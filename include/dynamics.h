@@ -40,6 +40,7 @@
  */
 #ifndef SGDN_DYNAMICS_H
 #define SGDN_DYNAMICS_H
+#include "err.h"
 #include <stddef.h>
 #include "rng.h"
 
@@ -59,7 +60,7 @@ typedef enum {
 const char *dyn_name(dyn_kind k);
 const char *dyn_key(dyn_kind k);
 /* Parse a key; returns 0, or -1 if unknown. */
-int dyn_parse(const char *key, dyn_kind *k);
+SGDN_MUST_CHECK int dyn_parse(const char *key, dyn_kind *k);
 #define DYN_BIT(k) (1u << (k))
 
 /* Σ_sgd = RᵀR in factored form. */
@@ -73,12 +74,12 @@ typedef struct {
 
 /* From per-sample gradients G (N×D row-major, row i = ∇ℓ_i): centre and
  * scale by 1/√(mN).  G is copied (SGD draws need it).  Returns 0 or -1. */
-int dyn_sigma_from_grads(dyn_sigma *s, size_t D, size_t N, const double *G, long m);
+SGDN_MUST_CHECK int dyn_sigma_from_grads(dyn_sigma *s, size_t D, size_t N, const double *G, long m);
 /* Recompute from new per-sample gradients of the same shape (no allocation:
  * for use inside a training loop). */
 void dyn_sigma_update(dyn_sigma *s, const double *G);
 /* From a dense symmetric PSD Σ (D×D): R = (U Λ₊^{1/2})ᵀ, N = D, m = 0. */
-int dyn_sigma_from_dense(dyn_sigma *s, size_t D, const double *S);
+SGDN_MUST_CHECK int dyn_sigma_from_dense(dyn_sigma *s, size_t D, const double *S);
 void dyn_sigma_free(dyn_sigma *s);
 double dyn_sigma_trace(const dyn_sigma *s);
 /* d[i] = Σ_ii. */
@@ -86,7 +87,7 @@ void dyn_sigma_diag(const dyn_sigma *s, double *d);
 /* The k largest eigenpairs of Σ: gamma[0..k) descending, V (D×k row-major,
  * column j = unit eigenvector of gamma[j]).  k ≤ min(D, N).  Returns 0, or
  * the LAPACK info. */
-int dyn_sigma_top(const dyn_sigma *s, size_t k, double *gamma, double *V);
+SGDN_MUST_CHECK int dyn_sigma_top(const dyn_sigma *s, size_t k, double *gamma, double *V);
 /* The dense D×D matrix RᵀR (small D only: tests, the 2-D toy). */
 void dyn_sigma_dense(const dyn_sigma *s, double *S);
 
@@ -96,11 +97,11 @@ typedef struct {
     double *lam, *U; /* owned */
 } dyn_hess;
 
-int dyn_hess_alloc(dyn_hess *h, size_t D, size_t k);
+SGDN_MUST_CHECK int dyn_hess_alloc(dyn_hess *h, size_t D, size_t k);
 /* From a dense symmetric H (D×D): its k largest eigenpairs. */
-int dyn_hess_from_dense(dyn_hess *h, size_t D, const double *H, size_t k);
+SGDN_MUST_CHECK int dyn_hess_from_dense(dyn_hess *h, size_t D, const double *H, size_t k);
 /* Refill an allocated dyn_hess from a new dense H of the same size. */
-int dyn_hess_update_dense(dyn_hess *h, const double *H);
+SGDN_MUST_CHECK int dyn_hess_update_dense(dyn_hess *h, const double *H);
 void dyn_hess_free(dyn_hess *h);
 
 typedef struct {
@@ -144,7 +145,7 @@ void dyn_noise_free(dyn_noise *n);
 /* Build kind's noise from Σ_sgd (may be NULL for GD and GLD const when
  * target_sq ≥ 0) and H (may be NULL unless kind needs it).  Returns 0, or
  * -1 on bad arguments, or a LAPACK info. */
-int dyn_noise_prepare(dyn_noise *n, dyn_kind kind, const dyn_config *c, size_t D,
+SGDN_MUST_CHECK int dyn_noise_prepare(dyn_noise *n, dyn_kind kind, const dyn_config *c, size_t D,
                       const dyn_sigma *S, const dyn_hess *H);
 /* Draw ε into eps (D). */
 void dyn_noise_draw(dyn_noise *n, rng_stream *r, double *eps);

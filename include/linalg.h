@@ -6,12 +6,13 @@
  */
 #ifndef SGDN_LINALG_H
 #define SGDN_LINALG_H
+#include "err.h"
 
 #include "rng.h"
 
 /* Eigen-decomposition A = U diag(w) Uᵀ of a symmetric A (LAPACKE dsyevr).
  * A is not modified.  Returns 0, or the LAPACK info on failure. */
-int linalg_sym_eig(int n, const double *A, double *w, double *U);
+SGDN_MUST_CHECK int linalg_sym_eig(int n, const double *A, double *w, double *U);
 
 /* F = U diag(g) Uᵀ: a function of a symmetric matrix from its
  * eigenvectors U and the function's values g on the eigenvalues. */
@@ -20,7 +21,7 @@ void linalg_sym_from_eig(int n, const double *U, const double *g, double *F);
 /* S = A^{1/2} for a symmetric positive semidefinite A.  Eigenvalues below
  * zero, which rounding leaves on singular matrices, are set to zero;
  * returns -1 if one is below −tol·max|λ| (A is not PSD). */
-int linalg_psd_sqrt(int n, const double *A, double *S, double tol);
+SGDN_MUST_CHECK int linalg_psd_sqrt(int n, const double *A, double *S, double tol);
 
 /* A Haar-distributed orthogonal matrix: QR of a Gaussian matrix with the
  * signs of R's diagonal moved into Q (Mezzadri 2007). */

@@ -33,6 +33,7 @@
  */
 #ifndef SGDN_NOISYGD_H
 #define SGDN_NOISYGD_H
+#include "err.h"
 
 #include "rng.h"
 
@@ -92,14 +93,14 @@ void ngd_noise_cov(const ngd_loss *L, const ngd_noise *nz, const double *theta, 
  * cH when H is positive definite, otherwise the clipped eigen-square-root
  * U diag(√max(cw, 0)); both have covariance cH₊.  Returns 0, or a nonzero
  * LAPACK status. */
-int ngd_noise_apply(const ngd_loss *L, const ngd_noise *nz, const double *theta, const double *z,
+SGDN_MUST_CHECK int ngd_noise_apply(const ngd_loss *L, const ngd_noise *nz, const double *theta, const double *z,
                     double *xi);
 
 /* One step θ ← θ − η(∇L(θ) + ξ).  Draws exactly N normals from r for every
  * noise kind but NONE (which draws none), so streams stay aligned.  If xi
  * is not NULL it receives the noise ξ of the step.  Returns 0, or nonzero
  * if the noise could not be sampled. */
-int ngd_step(const ngd_loss *L, const ngd_noise *nz, double eta, double *theta, rng_stream *r,
+SGDN_MUST_CHECK int ngd_step(const ngd_loss *L, const ngd_noise *nz, double eta, double *theta, rng_stream *r,
              double *xi);
 
 /* The noise's diagonal C_ii in the non-degenerate block, evaluated on the

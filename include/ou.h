@@ -13,6 +13,7 @@
  */
 #ifndef SGDN_OU_H
 #define SGDN_OU_H
+#include "err.h"
 
 typedef struct {
     int n;
@@ -23,7 +24,7 @@ typedef struct {
 
 /* Precompute the transition over dt > 0.  Returns 0, or -1 when H is not
  * positive semidefinite or Σ not a covariance. */
-int ou_step_init(ou_step *s, int n, const double *H, const double *Sigma, double dt);
+SGDN_MUST_CHECK int ou_step_init(ou_step *s, int n, const double *H, const double *Sigma, double dt);
 void ou_step_free(ou_step *s);
 /* out = A x + S z, with z a vector of n standard normals. */
 void ou_step_apply(const ou_step *s, const double *x, const double *z, double *out);
@@ -31,7 +32,7 @@ void ou_step_apply(const ou_step *s, const double *x, const double *z, double *o
 void ou_step_apply_many(const ou_step *s, int m, const double *X, const double *Z, double *Out);
 
 /* V(t), the covariance of θ(t) started from a fixed point. */
-int ou_cov(int n, const double *H, const double *Sigma, double t, double *V);
+SGDN_MUST_CHECK int ou_cov(int n, const double *H, const double *Sigma, double t, double *V);
 
 /* Eq. (13) of Zhu et al.: E[L(θ_t) − L(θ_0)] = ¼ Tr((I − e^{−2Ht}) Σ) for
  * L(θ) = ½ θᵀHθ and θ_0 = 0. */

@@ -23,6 +23,7 @@
  */
 #ifndef SGDN_SDE_H
 #define SGDN_SDE_H
+#include "err.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -83,7 +84,7 @@ typedef struct {
     int n;
     double *x, *w;
 } sde_grid;
-int sde_grid_sinh(sde_grid *g, int n, double lo, double hi, double c, double s);
+SGDN_MUST_CHECK int sde_grid_sinh(sde_grid *g, int n, double lo, double hi, double c, double s);
 void sde_grid_free(sde_grid *g);
 /* Linear interpolation of f (values at the nodes) at x. */
 double sde_grid_interp(const sde_grid *g, const double *f, double x);
@@ -92,12 +93,12 @@ double sde_grid_interp(const sde_grid *g, const double *f, double x);
  * K(x, y) = N(y; x − η L'(x), η² C(x)) on the grid, rows normalised, and the
  * left eigenvector π = πP solved with LAPACK; p[j] = π_j / w_j.  The grid
  * must cover the mass.  Returns 0 or −1. */
-int sde1d_chain_stationary(const sde1d *m, const sde_grid *g, double *p);
+SGDN_MUST_CHECK int sde1d_chain_stationary(const sde1d *m, const sde_grid *g, double *p);
 /* Mean number of steps until w_t ≥ barrier, from every node (the grid ends
  * at the barrier): T = 1 + Q T, with Q the kernel restricted to the grid and
  * each row scaled to the exact survival probability Φ((b − mean)/sd).
  * Returns 0 or −1. */
-int sde1d_chain_exit_time(const sde1d *m, const sde_grid *g, double barrier, double *T);
+SGDN_MUST_CHECK int sde1d_chain_exit_time(const sde1d *m, const sde_grid *g, double barrier, double *T);
 
 /* Power-law κ family p(w) ∝ (1 + q)^{−m}, q = wᵀΓw in dimension d: the
  * expectation of log(1 + q) is ψ(m) − ψ(m − d/2) (finite for m > d/2), and
@@ -107,6 +108,6 @@ double sde_qgauss_fisher(double m, double d);
 /* Maximum-likelihood m from S = mean of log(1 + q_i) over N samples
  * (the likelihood equation E_m[log(1+q)] = S), with its standard error
  * 1/√(N·Fisher).  Returns 0, or −1 if S ≤ 0. */
-int sde_qgauss_mle(double S, long N, double d, double *m, double *se);
+SGDN_MUST_CHECK int sde_qgauss_mle(double S, long N, double d, double *m, double *se);
 
 #endif

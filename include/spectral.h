@@ -3,6 +3,7 @@
  */
 #ifndef SGDN_SPECTRAL_H
 #define SGDN_SPECTRAL_H
+#include "err.h"
 
 #include <stddef.h>
 #include "rng.h"
@@ -18,7 +19,7 @@ typedef void (*spectral_op)(void *ctx, const double *x, double *y);
  * resid[j] (may be NULL) = ‖A v_j − λ_j v_j‖ = β_m |s_{m,j}|.  m is capped
  * at n; if the Krylov space becomes invariant earlier the run stops there.
  * Returns the number of steps taken, or -1 on failure. */
-int spectral_lanczos(size_t n, spectral_op op, void *ctx, int k, int m, rng_stream *r,
+SGDN_MUST_CHECK int spectral_lanczos(size_t n, spectral_op op, void *ctx, int k, int m, rng_stream *r,
                      double *evals, double *evecs, double *resid);
 
 /* Hutchinson's estimate of Tr A with p Rademacher probes z: the mean of
@@ -37,7 +38,7 @@ double spectral_cosine(size_t n, spectral_op opA, void *ctxA, spectral_op opB, v
  * u = Gᵀ w / √μ.  (For Σ_sgd of Eq. 5 pass the centred per-sample
  * gradients G_i − ḡ and c = 1/(m N).)  The k largest: evals descending,
  * evecs (D × k, row-major; may be NULL).  Returns 0 or the LAPACK info. */
-int spectral_gram_top(size_t N, size_t D, const double *G, double c, int k, double *evals,
+SGDN_MUST_CHECK int spectral_gram_top(size_t N, size_t D, const double *G, double c, int k, double *evals,
                       double *evecs);
 
 #endif

@@ -83,7 +83,7 @@ static void expected_cov(const fixture *f, dyn_kind k, const dyn_config *c, doub
     case DYN_GLD_LEADING:
     case DYN_GLD_HESSIAN:
     case DYN_GLD_EIGVEC1: {
-        linalg_sym_eig(D, k == DYN_GLD_LEADING ? f->S : f->H, w, U);
+        assert_int_equal(linalg_sym_eig(D, k == DYN_GLD_LEADING ? f->S : f->H, w, U), 0);
         int kk = k == DYN_GLD_LEADING ? (int)c->k_leading : k == DYN_GLD_HESSIAN ? (int)c->k_hessian : 1;
         for (int j = 0; j < D; j++)
             g[j] = j < kk ? fmax(w[j], 0.0) : 0.0;

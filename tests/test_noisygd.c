@@ -192,7 +192,7 @@ static void stationary_second_moment(void **state)
     stats_acc_init(&a);
     double x[2] = {0, 1.0};
     for (int t = 0; t < 100000; t++) {
-        ngd_step(&L, &nz, eta, x, &r, NULL);
+        assert_int_equal(ngd_step(&L, &nz, eta, x, &r, NULL), 0);
         x[1] = 1.0;
         stats_acc_add(&a, x[0] * x[0]);
     }

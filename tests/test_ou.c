@@ -50,8 +50,8 @@ static void ou_semigroup(void **state)
     ou_step s1, s2;
     assert_int_equal(ou_step_init(&s1, n, H, S, 0.4), 0);
     assert_int_equal(ou_step_init(&s2, n, H, S, 0.8), 0);
-    ou_cov(n, H, S, 0.4, V1);
-    ou_cov(n, H, S, 0.8, V2);
+    assert_int_equal(ou_cov(n, H, S, 0.4, V1), 0);
+    assert_int_equal(ou_cov(n, H, S, 0.8, V2), 0);
     linalg_matmul(n, s1.A, 0, s1.A, 0, A2);
     for (int i = 0; i < 16; i++)
         assert_true(fabs(A2[i] - s2.A[i]) < 1e-12);
