@@ -250,8 +250,9 @@ int main(int argc, char **argv)
     char check[160], note[200], basis[64];
     snprintf(basis, sizeof basis, "z=%.2f SE (Bonferroni, %d comparisons, 1%%)", z, ncomp);
 #define SE2(a, b) sqrt(rate[a] * (1 - rate[a]) / p.runs + rate[b] * (1 - rate[b]) / p.runs)
-    run_claim(&run, "ZHU-TOY", "GD successes (GD is deterministic and stays at (1,1))", REL_EQ, (double)succ[IGD],
-              0.0, 0.0, "exact", "reproduced", "");
+    run_check(&run, (run_check_row){.id = "ZHU-TOY", .tests = CHECK_CONTROL,
+              .check = "GD successes (GD is deterministic and stays at (1,1))", .rel = REL_EQ,
+              .measured = (double)succ[IGD], .predicted = 0.0, .tol = 0.0, .basis = "exact"});
     for (int a = 0; a < 3; a++)
         for (int b = 0; b < 3; b++) {
             int i = aligned[a], k = iso[b];
@@ -261,8 +262,9 @@ int main(int argc, char **argv)
             snprintf(check, sizeof check, "rate(%s) - rate(%s), in units of SE", dyn_name(kinds[i]),
                      dyn_name(kinds[k]));
             snprintf(note, sizeof note, "%ld/%ld vs %ld/%ld", succ[i], p.runs, succ[k], p.runs);
-            run_claim(&run, "ZHU-TOY", check, REL_GE, (rate[i] - rate[k]) / se, z, 0.0, basis, "reproduced",
-                      note);
+            run_check(&run, (run_check_row){.id = "ZHU-TOY", .tests = CHECK_PAPER, .check = check,
+                      .rel = REL_GE, .measured = (rate[i] - rate[k]) / se, .predicted = z,
+                      .tol = 0.0, .basis = basis, .note = note});
         }
     for (int a = 1; a < 3; a++) {
         int i = IEIG, k = aligned[a];
@@ -273,7 +275,9 @@ int main(int argc, char **argv)
                  dyn_name(kinds[k]));
         snprintf(note, sizeof note, "%ld/%ld vs %ld/%ld; paper: 1st eigvec highest", succ[i], p.runs, succ[k],
                  p.runs);
-        run_claim(&run, "ZHU-TOY", check, REL_GE, (rate[i] - rate[k]) / se, z, 0.0, basis, "reproduced", note);
+        run_check(&run, (run_check_row){.id = "ZHU-TOY", .tests = CHECK_PAPER, .check = check,
+                  .rel = REL_GE, .measured = (rate[i] - rate[k]) / se, .predicted = z, .tol = 0.0,
+                  .basis = basis, .note = note});
     }
     run_value(&run, "z", "%.2f", z);
     run_value(&run, "runs", "%ld", p.runs);

@@ -254,14 +254,15 @@ static void write_verdicts(const char *file, const id_list *ids)
 {
     char tmp[4200];
     FILE *f = open_tmp(file, tmp, sizeof tmp);
-    fputs("id\tverdict\texpected\tpaper\tcorrected\texact\tcontrol\n", f);
+    fputs("id\tverdict\texpected\tpaper\tcorrected\texact\tcontrol\tinconclusive\n", f);
     for (size_t c = 0; c < ids->n; c++) {
         const claims_tally *t = &ids->tally[c];
         fprintf(f, "%s\t%s\t%s", ids->id[c], claims_verdict_name(ids->verdict[c]),
                 ids->cat[c] ? claims_verdict_name(ids->cat[c]->expected) : "-");
         for (int k = 0; k < 4; k++)
             fprintf(f, "\t%d/%d", t->pass[k], t->n[k]);
-        fputc('\n', f);
+        fprintf(f, "\t%d\n", t->inconclusive[0] + t->inconclusive[1] + t->inconclusive[2] +
+                                 t->inconclusive[3]);
     }
     commit_tmp(f, tmp, file);
 }
@@ -377,6 +378,7 @@ int main(int argc, char **argv)
     if (texfile)
         write_tex(texfile, &s, &ids);
 
+    fflush(stdout);
     /* Bugs: failing exact or control rows. */
     int bugs = 0, mismatches = 0, findings = 0;
     for (size_t i = 0; i < s.n; i++) {
@@ -392,6 +394,7 @@ int main(int argc, char **argv)
         } else
             findings++;
     }
+    fflush(stdout);
     /* Verdicts against the catalogue's pinned expectations. */
     for (size_t c = 0; catfile && c < ids.n; c++) {
         const claims_tally *t = &ids.tally[c];
