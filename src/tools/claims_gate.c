@@ -86,6 +86,12 @@ static void tex(FILE *f, const char *s)
     }
 }
 
+static const char *rel_tex(claim_rel rel)
+{
+    static const char *t[] = {"$=$", "$\\le$", "$\\ge$"};
+    return (unsigned)rel < 3 ? t[rel] : "?";
+}
+
 /* What a row's outcome means: a failing paper row refutes the statement,
  * a failing corrected row refutes the correction (both findings), a
  * failing exact or control row is a bug. */
@@ -140,8 +146,7 @@ static void write_row_tex(FILE *f, const claims_row *r)
 {
     fputs("\\claimrow{", f);
     tex(f, r->check);
-    fprintf(f, "}{%.4g}{%.4g}{%s}{%.3g}{", r->measured, r->predicted, claim_rel_name(r->rel),
-            r->tol);
+    fprintf(f, "}{%.4g}{%.4g}{%s}{%.3g}{", r->measured, r->predicted, rel_tex(r->rel), r->tol);
     tex(f, r->basis);
     fprintf(f, "}{%s}{", row_status(r));
     tex(f, r->note);
