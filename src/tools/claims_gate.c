@@ -344,6 +344,13 @@ int main(int argc, char **argv)
         fclose(f);
     }
 
+    /* The written status is not trusted; say where it disagrees. */
+    for (size_t i = 0; i < s.n; i++) {
+        const claims_row *r = &s.rows[i];
+        if (r->pass != (strcmp(r->status, "fail") != 0))
+            fprintf(stderr, "claims_gate: %s, line %ld: status '%s' disagrees with its numbers; "
+                            "using %s\n", r->file, r->line, r->status, r->pass ? "pass" : "fail");
+    }
     /* Every row's claim must be catalogued, and attempted. */
     for (size_t i = 0; catfile && i < s.n; i++) {
         const claims_row *r = &s.rows[i];
