@@ -139,8 +139,8 @@ int main(int argc, char **argv)
     run_require_finite(&run, w2, N, "T2 samples");
     sde_grid g2, gf;
     double sk = eta2 * sqrt(p2.sg) / 2;
-    sde_grid_sinh(&g2, (int)ngrid, -2e3, 2e3, 0, sk);
-    sde_grid_sinh(&gf, 4000, -1e5, 1e5, 0, sk);
+    if (sde_grid_sinh(&g2, (int)ngrid, -2e3, 2e3, 0, sk) || sde_grid_sinh(&gf, 4000, -1e5, 1e5, 0, sk))
+        run_fail(&run, "cannot build the quadrature grids (T2)");
     double *d2 = malloc(g2.n * sizeof *d2);
     if (chain_density(&p2, eta2, &g2, d2))
         run_fail(&run, "Nystrom stationary density failed (T2)");
@@ -269,7 +269,8 @@ int main(int argc, char **argv)
                     sde_grid g;
                     int n = (int)(r ? ngrid : ngrid / 2);
                     double R = 1e3 / sqrt(ac);
-                    sde_grid_sinh(&g, n, -R, R, 0, eta * sqrt(p.sg) / 2);
+                    if (sde_grid_sinh(&g, n, -R, R, 0, eta * sqrt(p.sg) / 2))
+                        run_fail(&run, "cannot build the quadrature grid (C3)");
                     double *dd = malloc(n * sizeof *dd), sd;
                     if (chain_density(&p, eta, &g, dd))
                         run_fail(&run, "Nystrom stationary density failed (C3)");

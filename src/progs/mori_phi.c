@@ -32,6 +32,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 
+#include "err.h"
 #include "diffusion1d.h"
 #include "linreg.h"
 #include "rng.h"
@@ -229,7 +230,7 @@ int main(int argc, char **argv)
         linreg_sgd s;
         rng_stream r;
         rng_init_sub(&r, (uint64_t)run.seed, 1 + (uint64_t)pt, (uint64_t)(t % reps));
-        linreg_sgd_init(&s, &D, (int)Bd[b]);
+        SGDN_REQUIRE(linreg_sgd_init(&s, &D, (int)Bd[b]) == 0); /* B validated above */
         linreg_sgd_set(&s, &D, NULL);
         long burn = (long)ceil(20 / (eta * h)) + thin;
         for (long k = 0; k < burn; k++)
@@ -262,7 +263,7 @@ int main(int argc, char **argv)
         linreg_sgd s;
         rng_stream r;
         rng_init_sub(&r, (uint64_t)run.seed, 1000, (uint64_t)t);
-        linreg_sgd_init(&s, &D, (int)dens_B);
+        SGDN_REQUIRE(linreg_sgd_init(&s, &D, (int)dens_B) == 0);
         linreg_sgd_set(&s, &D, NULL);
         for (long k = 0; k < (long)ceil(20 / (dens_eta * h)); k++)
             linreg_sgd_step(&s, &D, dens_eta, &r);
@@ -341,7 +342,8 @@ int main(int argc, char **argv)
                 cnt[(int)fmin(nbins - 1, (log(a) - l0) / (l1 - l0) * nbins)]++;
         }
         diffusion1d df = {w_drift, w_var, &dpar};
-        diffusion1d_stationary(&df, -WMAX, WMAX, (int)grid, xw, pw);
+        if (diffusion1d_stationary(&df, -WMAX, WMAX, (int)grid, xw, pw))
+            run_fail(&run, "stationary density of the exact-noise SDE failed (density panel)");
         FILE *g = run_open(&run, "_density.tsv", "abs_u\tdensity\tse\tpaper\tfit\texact_sde");
         for (int k = 0; k < nbins; k++) {
             double a0 = exp(l0 + k * (l1 - l0) / nbins), a1 = exp(l0 + (k + 1) * (l1 - l0) / nbins);

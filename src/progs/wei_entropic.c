@@ -83,8 +83,8 @@ int main(int argc, char **argv)
             gd[2 * (t / p.every)] = th[0], gd[2 * (t / p.every) + 1] = th[1];
         if (t == p.gdsteps / 2)
             th2_half = th[1];
-        if (t < p.gdsteps)
-            ngd_step(&L, &none, eta, th, NULL, NULL);
+        if (t < p.gdsteps && ngd_step(&L, &none, eta, th, NULL, NULL))
+            run_fail(&run, "GD step failed");
     }
     double gd_slope = (th[1] - th2_half) / (double)(p.gdsteps - p.gdsteps / 2);
 

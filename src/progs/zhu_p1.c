@@ -35,7 +35,7 @@ typedef struct {
 } params;
 
 typedef struct {
-    int D, k;
+    int D, k, status; /* status: of the eigen-solve; nonzero = no instance */
     double d, scale, a, R, bound_c, bound_p, upper, tr_ratio;
 } instance;
 
@@ -66,7 +66,7 @@ static void dense_instance(const params *p, uint64_t seed, long i, instance *in)
     for (int a = 0; a < D; a++)
         for (int b = 0; b < D; b++)
             S[a * D + b] += c * Q[a * D] * Q[b * D];
-    linalg_sym_eig(D, H, w, U);
+    in->status = linalg_sym_eig(D, H, w, U);
     /* >>> snippet zhu-p1-ratio */
     double trH = linalg_trace(D, H), trS = linalg_trace(D, S), trHS = linalg_trace_prod(D, H, S);
     double u1Su1 = 0.0; /* u1ᵀΣu1 with u1 the computed top eigenvector */
@@ -126,6 +126,9 @@ static void part_a(const params *p, run_ctx *run)
 #pragma omp parallel for schedule(dynamic)
     for (long i = 0; i < p->inst; i++)
         dense_instance(p, (uint64_t)run->seed, i, &in[i]);
+    for (long i = 0; i < p->inst; i++)
+        if (in[i].status)
+            run_fail(run, "eigen-decomposition of instance %ld failed (LAPACK info %d)", i, in[i].status);
     FILE *f = run_open(run, "-dense.tsv", "D\tk\td\tlambda1\ta\tR\tbound_corrected\tbound_printed\tupper");
     double min_c = INFINITY, min_p = INFINITY, max_u = 0.0, max_tr = 0.0;
     long viol = 0, small = 0;
