@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -250,6 +251,42 @@ static void catalogue(void **state)
     }
 }
 
+/* Random corruptions of a valid file (bytes replaced by tabs, newlines,
+ * NULs, digits or letters; truncation): the reader accepts or rejects, never
+ * crashes (the sanitizer build runs this too), and a rejected file adds no
+ * row. */
+static void corrupted_files_are_accepted_or_rejected(void **state)
+{
+    (void)state;
+    const char good[] = H ALT("A", "paper", "1", "1.01", "eq", "0.05", "2") FAIL("B", "exact")
+        ROW("C", "control", "-3e-5", "0", "le", "1e-9");
+    const char alphabet[] = "\t\n\0001.e-+xnaif ";
+    char buf[sizeof good], err[512];
+    uint64_t x = 88172645463325252u;
+    for (int trial = 0; trial < 20000; trial++) {
+        memcpy(buf, good, sizeof good);
+        size_t len = sizeof good - 1;
+        for (int k = 0; k < 1 + trial % 4; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            buf[x % len] = alphabet[(x >> 32) % (sizeof alphabet - 1)];
+        }
+        if (trial % 5 == 0)
+            len = (x >> 16) % len;
+        claims_set s = {0};
+        FILE *f = file_of(buf, len);
+        int rc = claims_read(&s, f, "t.claims.tsv", err, sizeof err);
+        fclose(f);
+        assert_true(rc == 0 || rc == -1);
+        if (rc)
+            assert_int_equal(s.n, 0);
+        for (size_t i = 0; i < s.n; i++) {
+            assert_true(isfinite(s.rows[i].measured) && isfinite(s.rows[i].tol) && s.rows[i].tol >= 0);
+            (void)claims_derive(&s, s.rows[i].id, 0, NULL);
+        }
+        claims_free(&s);
+    }
+}
+
 static void verdict_names_round_trip(void **state)
 {
     (void)state;
@@ -276,6 +313,7 @@ int main(void)
         cmocka_unit_test(failing_exact_or_control_is_a_bug),
         cmocka_unit_test(rejected_files),
         cmocka_unit_test(catalogue),
+        cmocka_unit_test(corrupted_files_are_accepted_or_rejected),
         cmocka_unit_test(verdict_names_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
