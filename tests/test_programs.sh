@@ -95,6 +95,20 @@ if [[ -x $gate ]]; then
   gate_rc 2 "an infinite tolerance" "reproduced" "$(row paper 1 1 eq inf)"
   gate_rc 2 "an unknown tests kind" "reproduced" "$(row sanity 1 1 eq 0.1)"
   gate_rc 2 "a ne relation" "reproduced" "$(row paper 1 2 ne 0.1)"
+  # a claim without rows is pending: a mismatch unless --partial (a subset of the programs)
+  printf 'id\tfigs\ttitle\texpected\treason\nA\t1\tt\treproduced\t\nB\t2\tu\treproduced\t\n' >"$tmp/cat2.tsv"
+  { echo "$hdr"; row paper 1 1 eq 0.1; echo; } >"$tmp/a.claims.tsv"
+  "$gate" --quiet --catalogue "$tmp/cat2.tsv" "$tmp/a.claims.tsv" >/dev/null 2>&1
+  (($? == 1)) && ok || bad "gate: a claim left pending passes"
+  "$gate" --quiet --partial --catalogue "$tmp/cat2.tsv" "$tmp/a.claims.tsv" >/dev/null 2>&1
+  (($? == 0)) && ok || bad "gate --partial: compares claims without rows"
+  # rows for a claim catalogued as not attempted, or not catalogued at all
+  printf 'id\tfigs\ttitle\texpected\treason\nA\t1\tt\tnot attempted\tno data\n' >"$tmp/cat3.tsv"
+  "$gate" --quiet --catalogue "$tmp/cat3.tsv" "$tmp/a.claims.tsv" >/dev/null 2>&1
+  (($? == 2)) && ok || bad "gate accepts rows for a claim not attempted"
+  printf 'id\tfigs\ttitle\texpected\treason\nZ\t1\tt\tpending\t\n' >"$tmp/cat4.tsv"
+  "$gate" --quiet --catalogue "$tmp/cat4.tsv" "$tmp/a.claims.tsv" >/dev/null 2>&1
+  (($? == 2)) && ok || bad "gate accepts a claim ID missing from the catalogue"
   printf 'id\tcheck\tstatus\tmeasured\tpredicted\trelation\ttolerance\ttol_basis\tverdict\tnote\nA\tx\tpass\t1\t1\teq\t0.1\t-\treproduced\t\n' >"$tmp/legacy.tsv"
   "$gate" --quiet "$tmp/legacy.tsv" >/dev/null 2>"$tmp/stderr"
   (($? == 2)) && grep -q legacy "$tmp/stderr" && ok || bad "gate accepts the legacy format"
