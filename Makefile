@@ -2,11 +2,12 @@
 #
 #   make report            build report/report.pdf (PROFILE=paper by default)
 #   make fig-N             build figures/fig-N.pdf and the data behind it
-#   make check             run every claim's check, print the table, fail on any failure
+#   make check             derive every claim's verdict from its checks, print the table;
+#                          fail on a failing exact/control check or an unexpected verdict
 #   make test              unit tests and program tests
 #   make test-sanitize     the unit tests under AddressSanitizer and UBSan
 #   make bench             speed measurements into data/bench.tsv
-#   make list-figures      one line per figure: fig-N, claim IDs, title
+#   make list-figures      one line per figure: fig-N, programs, gnuplot script, report section, claims
 #   make test-cluster      sharded runs through a real single-node Slurm, same bytes
 #   SHARDS=n RUN='srun -n1 -c2'   split shardable programs into n jobs + a merge
 #
@@ -59,17 +60,25 @@ UNIT_TESTS := $(notdir $(basename $(wildcard tests/test_*.c)))
 
 export SGDN_COMMIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-# Figures are registered by the fragments: FIGS += N, FIGDATA_N (programs
-# whose data it plots), FIGCLAIMS_N, FIGTITLE_N.
+# Figures are registered by the fragments, the one source of a figure's
+# number: FIGS += N, FIGDATA_N (programs whose data it plots), FIGCLAIMS_N,
+# FIGTITLE_N, FIGSECTION_N (the report file with its \reportfigure{N}).
+# check-figures fails when figures/fig-N.gp, the report or the catalogue's
+# figs column disagree with them.
 FIGS :=
 SHARDABLE :=
 include $(sort $(wildcard src/progs/*.mk))
 FIGS := $(shell printf '%s\n' $(FIGS) | sort -n)
 FIG_PDFS := $(patsubst %,figures/fig-%.pdf,$(FIGS))
-CLAIMS := $(patsubst %,$(D)/%.claims.tsv,$(PROGS))
+ALL_CLAIMS := $(patsubst %,$(D)/%.claims.tsv,$(PROGS))
+# make check CLAIMS="data/ci/a.claims.tsv ..." checks a subset: the verdicts
+# of claims with no rows in it are then not compared with the catalogue
+CLAIMS := $(ALL_CLAIMS)
+GATE_PARTIAL := $(if $(filter-out $(CLAIMS),$(ALL_CLAIMS)),--partial)
 
-.PHONY: all report check test test-unit test-progs test-sanitize test-bad test-cluster fuzz bench list-figures \
-        clean distclean deps deps-report $(patsubst %,fig-%,$(FIGS)) $(patsubst %,figdata-%,$(FIGS))
+.PHONY: all report check check-figures test test-unit test-progs test-sanitize test-bad test-cluster fuzz \
+        bench list-figures clean distclean deps deps-report $(patsubst %,fig-%,$(FIGS)) \
+        $(patsubst %,figdata-%,$(FIGS))
 .DEFAULT_GOAL := report
 all: report
 
@@ -141,12 +150,22 @@ $(patsubst %,figdata-%,$(FIGS)): figdata-%: $$(addprefix $(D)/,$$(addsuffix .cla
 
 # shell-quote a make string
 quote = '$(subst ','\'',$(1))'
-list-figures:
-	@$(foreach n,$(FIGS),printf 'fig-%s\t%s\t%s\n' '$(n)' $(call quote,$(FIGCLAIMS_$(n))) $(call quote,$(FIGTITLE_$(n)));)
+# one registry per figure: the fragment's FIGS/FIGDATA/FIGCLAIMS/FIGSECTION,
+# checked against figures/fig-N.gp, \reportfigure{N} and the catalogue
+FIG_REGISTRY = $(foreach n,$(FIGS),$(call quote,$(n)|$(strip $(FIGDATA_$(n)))|$(strip $(FIGCLAIMS_$(n)))|$(strip $(FIGSECTION_$(n)))))
+check-figures:
+	@src/scripts/check_figures.sh report/catalogue.tsv $(FIG_REGISTRY)
+list-figures: check-figures
+	@printf 'figure\tprograms\tgnuplot\tsection\tclaims\n'
+	@$(foreach n,$(FIGS),printf 'fig-%s\t%s\t%s\t%s\t%s\n' '$(n)' $(call quote,$(strip $(FIGDATA_$(n)))) \
+	    'figures/fig-$(n).gp' $(call quote,$(FIGSECTION_$(n))) $(call quote,$(strip $(FIGCLAIMS_$(n))));)
 
 # --- claims -----------------------------------------------------------------
-check: $(BIN)/claims_gate $(CLAIMS)
-	$(BIN)/claims_gate --catalogue report/catalogue.tsv --out data/claims.tsv $(CLAIMS)
+# the gate derives every verdict from the rows and fails on a failing exact
+# or control row, or a verdict that differs from the catalogue's expected one
+check: check-figures $(BIN)/claims_gate $(CLAIMS)
+	$(BIN)/claims_gate --catalogue report/catalogue.tsv --out data/claims.tsv \
+	    --verdicts $(D)/verdicts.tsv $(GATE_PARTIAL) $(CLAIMS)
 
 # --- report -----------------------------------------------------------------
 G := report/gen
@@ -158,8 +177,9 @@ $(G)/vals.tex: src/scripts/tsv2tex.sh figures/.profile $(CLAIMS)
 	src/scripts/tsv2tex.sh $(D) $(PROFILE) $(FIGS:%=fig-%) > $(TMP) && mv $(TMP) $@
 comma := ,
 space := $(subst ,, )
-$(G)/figs.tex: $(MAKEFILE_LIST) figures/.profile
+$(G)/figs.tex: $(MAKEFILE_LIST) figures/.profile report/catalogue.tsv $(wildcard report/*.tex figures/fig-*.gp)
 	@mkdir -p $(G)
+	@src/scripts/check_figures.sh report/catalogue.tsv $(FIG_REGISTRY)
 	@{ printf '\\defval{version/commit}{%s}\n' '$(SGDN_COMMIT)'; \
 	   $(foreach n,$(FIGS),printf '\\defval{fig/%s/claims}{%s}\n\\defval{fig/%s/progs}{%s}\n' \
 	   '$(n)' '$(FIGCLAIMS_$(n))' '$(n)' '$(subst $(space),$(comma),$(strip $(FIGDATA_$(n))))';) } > $(TMP) && mv $(TMP) $@

@@ -38,7 +38,9 @@
 #define RUN_MAX_FILES 32
 #define RUN_MAX_OPTS 64
 
-typedef enum { REL_EQ, REL_LE, REL_GE, REL_NE } claim_rel; /* REL_NE: legacy, being removed */
+/* The relation of a check (a refutation is a paper row that fails its own
+ * test, never a relation of its own). */
+typedef enum { REL_EQ, REL_LE, REL_GE } claim_rel;
 
 /* What a check row tests (the claims gate derives each claim's verdict
  * from these; a program never states a verdict):
@@ -100,7 +102,7 @@ typedef struct {
     char **argv;
     opts_spec specs[RUN_MAX_OPTS];
     run_file files[RUN_MAX_FILES];
-    run_buf vals, claims, checks; /* claims: legacy run_claim rows; checks: run_check rows */
+    run_buf vals, checks;
     int n_claims, n_failed;
     double t_start, t_last_progress;
 } run_ctx;
@@ -130,18 +132,13 @@ void run_discard_outputs(run_ctx *r);
 
 void run_value(run_ctx *r, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* A check: status is pass when
+/* Append a check row; its status is pass when
  *   REL_EQ |measured − predicted| ≤ tol,   REL_LE measured ≤ predicted + tol,
- *   REL_GE measured ≥ predicted − tol,     REL_NE |measured − predicted| > tol
- * (REL_NE: the measurement refutes the prediction at this tolerance).
- * verdict is one of "reproduced", "reproduced with correction",
- * "not reproduced", "not attempted". */
-void run_claim(run_ctx *r, const char *id, const char *check, claim_rel rel, double measured,
-               double predicted, double tol, const char *tol_basis, const char *verdict,
-               const char *note);
-/* Append a check row.  A non-finite measured, predicted, tolerance or
- * alternative, or a negative tolerance, is never written: the run fails
- * with a "diverged" message instead. */
+ *   REL_GE measured ≥ predicted − tol.
+ * The claims gate (claims.h) derives every verdict from these rows.  A
+ * non-finite measured, predicted, tolerance or alternative, or a negative
+ * tolerance, is never written: the run fails with a "diverged" message
+ * instead. */
 void run_check(run_ctx *r, run_check_row c);
 const char *check_tests_name(check_tests t);
 int check_tests_parse(const char *s, check_tests *t);
@@ -149,7 +146,6 @@ int check_tests_parse(const char *s, check_tests *t);
 int claim_passes(claim_rel rel, double measured, double predicted, double tol);
 const char *claim_rel_name(claim_rel rel);
 int claim_rel_parse(const char *s, claim_rel *rel);
-int claim_verdict_valid(const char *v);
 
 /* Progress on stderr, at most every few seconds; frac in [0, 1]. */
 void run_progress(run_ctx *r, const char *what, double frac);

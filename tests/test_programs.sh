@@ -98,16 +98,53 @@ for p in ${SHARDABLE-}; do
   rm -rf "$tmp/one" "$tmp/sh" "$tmp/merged" "$tmp/m2"
 done
 
-# The gate recomputes each status: a wrong prediction must fail the check.
+# The gate: it recomputes each status, derives the verdicts, fails (1) on a
+# failing exact or control row and on a verdict the catalogue does not
+# expect, and rejects (2) input it cannot trust, naming file and line.
 gate=$bin/claims_gate
 if [[ -x $gate ]]; then
-  hdr=$'id\tcheck\tstatus\tmeasured\tpredicted\trelation\ttolerance\ttol_basis\tverdict\tnote'
-  printf '%s\nZHU-E13\tx\tpass\t1.00\t1.01\teq\t0.05\t4 SE\treproduced\t\n' "$hdr" >"$tmp/good.tsv"
-  printf '%s\nZHU-E13\tx\tpass\t1.00\t1.20\teq\t0.05\t4 SE\treproduced\t\n' "$hdr" >"$tmp/wrong.tsv"
-  printf '%s\nZHU-E13\tx\tpass\t1.00\n' "$hdr" >"$tmp/broken.tsv"
-  "$gate" --quiet "$tmp/good.tsv" >/dev/null 2>&1 && ok || bad "gate rejects a passing check"
-  "$gate" --quiet "$tmp/wrong.tsv" >/dev/null 2>&1; (($? == 1)) && ok || bad "gate accepts a wrong prediction"
-  "$gate" --quiet "$tmp/broken.tsv" >/dev/null 2>&1; (($? == 2)) && ok || bad "gate accepts a malformed row"
+  hdr=$'id\ttests\tcheck\tstatus\tmeasured\tpredicted\trelation\ttolerance\ttol_basis\talt\talt_name\tnote'
+  row() { printf 'A\t%s\tx\tpass\t%s\t%s\t%s\t%s\t4 SE\t0\t\t' "$@"; }  # tests m p rel tol
+  cat_of() { printf 'id\tfigs\ttitle\texpected\treason\nA\t1\tt\t%s\t\n' "$1" >"$tmp/cat.tsv"; }
+  gate_rc() {  # expected-rc description expected-verdict rows...
+    local want=$1 what=$2; cat_of "$3"; shift 3
+    { echo "$hdr"; for r in "$@"; do printf '%s\n' "$r"; done; } >"$tmp/c.claims.tsv"
+    "$gate" --quiet --catalogue "$tmp/cat.tsv" "$tmp/c.claims.tsv" >/dev/null 2>"$tmp/stderr"
+    local rc=$?
+    if ((rc != want)); then bad "gate, $what: exit $rc, expected $want"; return; fi
+    if ((rc == 2)) && ! grep -q 'c.claims.tsv, line [0-9]' "$tmp/stderr"; then
+      bad "gate, $what: the error names no file and line"; return; fi
+    ok
+  }
+  gate_rc 0 "a passing paper row" "reproduced" "$(row paper 1.00 1.01 eq 0.05)"
+  gate_rc 0 "a refuted paper row (a finding)" "not reproduced" "$(row paper 1.00 1.20 eq 0.05)"
+  gate_rc 1 "an unexpected verdict" "reproduced" "$(row paper 1.00 1.20 eq 0.05)"
+  gate_rc 0 "a correction" "reproduced with correction" "$(row paper 1 2 eq 0.1)" "$(row corrected 1 1 eq 0.1)"
+  gate_rc 1 "a failing exact row" "reproduced" "$(row paper 1 1 eq 0.1)" "$(row exact 1 2 eq 0.1)"
+  gate_rc 1 "a failing control row" "reproduced" "$(row paper 1 1 eq 0.1)" "$(row control 2 1 le 0.1)"
+  gate_rc 2 "a malformed row" "reproduced" $'A\tpaper\tx\tpass\t1.00'
+  gate_rc 2 "an empty claims file" "pending"
+  gate_rc 2 "a NaN tolerance" "reproduced" "$(row paper 1 1 eq nan)"
+  gate_rc 2 "an infinite tolerance" "reproduced" "$(row paper 1 1 eq inf)"
+  gate_rc 2 "an unknown tests kind" "reproduced" "$(row sanity 1 1 eq 0.1)"
+  gate_rc 2 "a ne relation" "reproduced" "$(row paper 1 2 ne 0.1)"
+  # a claim without rows is pending: a mismatch unless --partial (a subset of the programs)
+  printf 'id\tfigs\ttitle\texpected\treason\nA\t1\tt\treproduced\t\nB\t2\tu\treproduced\t\n' >"$tmp/cat2.tsv"
+  { echo "$hdr"; row paper 1 1 eq 0.1; echo; } >"$tmp/a.claims.tsv"
+  "$gate" --quiet --catalogue "$tmp/cat2.tsv" "$tmp/a.claims.tsv" >/dev/null 2>&1
+  (($? == 1)) && ok || bad "gate: a claim left pending passes"
+  "$gate" --quiet --partial --catalogue "$tmp/cat2.tsv" "$tmp/a.claims.tsv" >/dev/null 2>&1
+  (($? == 0)) && ok || bad "gate --partial: compares claims without rows"
+  # rows for a claim catalogued as not attempted, or not catalogued at all
+  printf 'id\tfigs\ttitle\texpected\treason\nA\t1\tt\tnot attempted\tno data\n' >"$tmp/cat3.tsv"
+  "$gate" --quiet --catalogue "$tmp/cat3.tsv" "$tmp/a.claims.tsv" >/dev/null 2>&1
+  (($? == 2)) && ok || bad "gate accepts rows for a claim not attempted"
+  printf 'id\tfigs\ttitle\texpected\treason\nZ\t1\tt\tpending\t\n' >"$tmp/cat4.tsv"
+  "$gate" --quiet --catalogue "$tmp/cat4.tsv" "$tmp/a.claims.tsv" >/dev/null 2>&1
+  (($? == 2)) && ok || bad "gate accepts a claim ID missing from the catalogue"
+  printf 'id\tcheck\tstatus\tmeasured\tpredicted\trelation\ttolerance\ttol_basis\tverdict\tnote\nA\tx\tpass\t1\t1\teq\t0.1\t-\treproduced\t\n' >"$tmp/legacy.tsv"
+  "$gate" --quiet "$tmp/legacy.tsv" >/dev/null 2>"$tmp/stderr"
+  (($? == 2)) && grep -q legacy "$tmp/stderr" && ok || bad "gate accepts the legacy format"
 fi
 echo "programs: $pass passed, $fail failed"
 ((fail == 0))

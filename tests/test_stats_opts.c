@@ -124,11 +124,12 @@ static void claim_relations(void **state)
     assert_true(claim_passes(REL_GE, 0.9, 1.0, 0.2));
     assert_false(claim_passes(REL_GE, 0.7, 1.0, 0.2));
     assert_true(claim_passes(REL_LE, 1.1, 1.0, 0.2));
-    assert_true(claim_passes(REL_NE, 2.0, 1.0, 0.2));
-    assert_false(claim_passes(REL_NE, 1.1, 1.0, 0.2));
+    assert_false(claim_passes(REL_LE, 1.3, 1.0, 0.2));
     assert_false(claim_passes(REL_EQ, NAN, 1.0, 0.2));
-    assert_true(claim_verdict_valid("reproduced with correction"));
-    assert_false(claim_verdict_valid("sort of"));
+    assert_false(claim_passes(REL_EQ, 1.0, 1.0, INFINITY));
+    assert_false(claim_passes(REL_EQ, 1.0, 1.0, -0.1));
+    claim_rel r;
+    assert_int_equal(claim_rel_parse("ne", &r), -1);
 }
 
 int main(void)

@@ -4,4 +4,5 @@ FIGS += 26
 FIGDATA_26 := mori_rate mori_nc
 FIGCLAIMS_26 := MORI-RATE MORI-NC
 FIGTITLE_26 := escape rate vs barrier ratio (SGD-noise SDE vs Langevin); Lyapunov exponent vs effective dimension
+FIGSECTION_26 := report/mori-30-rate.tex
 TESTARGS_mori_rate := --reps 20 --Cs 1.5,2 --dt 0.01 --grid 2000

@@ -131,8 +131,9 @@ int main(int argc, char **argv)
      * fit's own truncation error, which is added to the tolerance. */
     stats_fit fm, fd;
     double chi2, chi2d;
-    stats_fit_line_weighted(eta, y, sy, K, &fm, &chi2);
-    stats_fit_line_weighted(eta, yd, sy, K, &fd, &chi2d);
+    if (stats_fit_line_weighted(eta, y, sy, K, &fm, &chi2) ||
+        stats_fit_line_weighted(eta, yd, sy, K, &fd, &chi2d))
+        run_fail(&run, "line fit of <dT>/(c eta^2) against eta failed");
     double cf[2] = {fm.a, fm.b}, cse[2] = {fm.se_a, fm.se_b}, cfd[2] = {fd.a, fd.b};
     double a_thm = -grad2 / 4;                      /* −13 */
     double b_disc = -(10 * lam0[0] + 16 * lam0[1]) / 4; /* −(2.5λ1 + 4λ2) at the start */
@@ -158,17 +159,21 @@ int main(int argc, char **argv)
     snprintf(basis, sizeof basis, "%.2f fit SE + fit truncation %.3f (99%%)", z, fabs(cfd[0] - a_thm));
     snprintf(note, sizeof note, "eta->0 limit of <dT>/(c eta^2 window); tolerance is %.1f%% of 13",
              100 * tol_a / 13);
-    run_claim(&run, "WEI-ETA2", "Theorem 1 constant: lim <dT>/(c eta^2) per step", REL_EQ, cf[0],
-              a_thm, tol_a, basis, "reproduced", note);
+    run_check(&run, (run_check_row){.id = "WEI-ETA2", .tests = CHECK_PAPER,
+              .check = "Theorem 1 constant: lim <dT>/(c eta^2) per step", .rel = REL_EQ,
+              .measured = cf[0], .predicted = a_thm, .tol = tol_a, .basis = basis, .note = note});
     /* The slope b of the line: predicted by the same line fit of the
      * discrete curve (its η→0 derivative, −(2.5λ1 + 4λ2), is quoted too). */
     snprintf(note, sizeof note, "line fit over [%g, %g] of the discrete curve; its eta->0 value is %.1f; "
              "tolerance %.0f%%", p.etamin, p.etamax, b_disc, 100 * z * cse[1] / fabs(cfd[1]));
-    run_claim(&run, "WEI-ETA2", "O(eta^3) term: slope of <dT>/(c eta^2 window) in eta", REL_EQ, cf[1],
-              cfd[1], z * cse[1], "2.58 fit SE (99%)", "reproduced", note);
+    run_check(&run, (run_check_row){.id = "WEI-ETA2", .tests = CHECK_EXACT,
+              .check = "O(eta^3) term: slope of <dT>/(c eta^2 window) in eta", .rel = REL_EQ,
+              .measured = cf[1], .predicted = cfd[1], .tol = z * cse[1],
+              .basis = "2.58 fit SE (99%)", .note = note});
     snprintf(note, sizeof note, "%d learning rates, %ld runs each", K, R);
-    run_claim(&run, "WEI-ETA2", "max_eta |<dT> - discrete prediction|/SE", REL_EQ, zmax, 0.0, zb,
-              "Bonferroni z, 1% family-wise", "reproduced", note);
+    run_check(&run, (run_check_row){.id = "WEI-ETA2", .tests = CHECK_EXACT,
+              .check = "max_eta |<dT> - discrete prediction|/SE", .rel = REL_EQ, .measured = zmax,
+              .predicted = 0.0, .tol = zb, .basis = "Bonferroni z, 1% family-wise", .note = note});
 
     run_value(&run, "reps", "%ld", R);
     run_value(&run, "neta", "%d", K);

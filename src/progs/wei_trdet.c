@@ -210,8 +210,10 @@ int main(int argc, char **argv)
                 snprintf(note, sizeof note,
                          "discrete <theta^2>; with the paper's leading order the ratio is %.3f; tolerance %.0f%%",
                          am.mean / a0.mean, 100 * zb * se_rho);
-                run_claim(&run, "WEI-TRDET", check, REL_EQ, rho, 1.0, zb * se_rho,
-                          "Bonferroni z over 3 noises x delta-method SE", "reproduced", note);
+                run_check(&run, (run_check_row){.id = "WEI-TRDET", .tests = CHECK_PAPER,
+                          .check = check, .rel = REL_EQ, .measured = rho, .predicted = 1.0,
+                          .tol = zb * se_rho, .basis = "Bonferroni z over 3 noises x delta-method SE",
+                          .note = note});
             }
             if ((s == 0 || s == 1) && (h == 0 || h == 1)) {
                 /* sign checks on T and log Det (the sign of ΔDet) */
@@ -219,9 +221,11 @@ int main(int argc, char **argv)
                 int want_down = (s == 0) == (h == 0); /* sgd: T down; iso: logDet down */
                 snprintf(check, sizeof check, "%s noise %s %s: z-score of <d %s>", noise_names[s],
                          want_down ? "lowers" : "raises", h == 0 ? "T" : "Det", f_names[h]);
-                run_claim(&run, "WEI-TRDET", check, want_down ? REL_LE : REL_GE, zsc,
-                          want_down ? -zs : zs, 0.0, "one-sided Bonferroni z, 1% over 4",
-                          "reproduced", "over the measured window");
+                run_check(&run, (run_check_row){.id = "WEI-TRDET", .tests = CHECK_PAPER,
+                          .check = check, .rel = want_down ? REL_LE : REL_GE, .measured = zsc,
+                          .predicted = want_down ? -zs : zs, .tol = 0.0,
+                          .basis = "one-sided Bonferroni z, 1% over 4",
+                          .note = "over the measured window"});
             }
         }
     }

@@ -41,11 +41,19 @@ int main(int argc, char **argv)
     double l10 = loss(1, 0), l01 = loss(0, 1), lmid = loss(0.5, 0.5);
     double gap = lmid - 0.5 * (l10 + l01);
     const char *tb = "rounding (1e-12)";
-    run_claim(&run, "ZHU-AB", "L(1,0)", REL_EQ, l10, 0.01, 1e-12, tb, "reproduced", "paper Eq. 86");
-    run_claim(&run, "ZHU-AB", "L(0,1)", REL_EQ, l01, 0.81, 1e-12, tb, "reproduced", "paper Eq. 86");
-    run_claim(&run, "ZHU-AB", "L(0.5,0.5)", REL_EQ, lmid, 0.81, 1e-12, tb, "reproduced", "paper Eq. 86");
-    run_claim(&run, "ZHU-AB", "L(mid) - chord midpoint (> 0: not convex)", REL_EQ, gap, 0.40, 1e-12, tb,
-              "reproduced", "paper Eq. 87: 0.81 - (0.01 + 0.81)/2");
+    run_check(&run, (run_check_row){.id = "ZHU-AB", .tests = CHECK_PAPER, .check = "L(1,0)",
+              .rel = REL_EQ, .measured = l10, .predicted = 0.01, .tol = 1e-12, .basis = tb,
+              .note = "paper Eq. 86"});
+    run_check(&run, (run_check_row){.id = "ZHU-AB", .tests = CHECK_PAPER, .check = "L(0,1)",
+              .rel = REL_EQ, .measured = l01, .predicted = 0.81, .tol = 1e-12, .basis = tb,
+              .note = "paper Eq. 86"});
+    run_check(&run, (run_check_row){.id = "ZHU-AB", .tests = CHECK_PAPER, .check = "L(0.5,0.5)",
+              .rel = REL_EQ, .measured = lmid, .predicted = 0.81, .tol = 1e-12, .basis = tb,
+              .note = "paper Eq. 86"});
+    run_check(&run, (run_check_row){.id = "ZHU-AB", .tests = CHECK_PAPER,
+              .check = "L(mid) - chord midpoint (> 0: not convex)", .rel = REL_EQ, .measured = gap,
+              .predicted = 0.40, .tol = 1e-12, .basis = tb,
+              .note = "paper Eq. 87: 0.81 - (0.01 + 0.81)/2"});
 
     /* Random chords in the box: the fraction whose midpoint lies above the
      * chord by more than rounding, with an exact binomial interval. */
@@ -62,8 +70,13 @@ int main(int argc, char **argv)
     char note[200];
     snprintf(note, sizeof note, "%ld of %ld random chords in [-%g,%g]^2; 99%% interval [%.4f, %.4f]", viol, pairs,
              box, box, lo, hi);
-    run_claim(&run, "ZHU-AB", "fraction of random chords violating convexity (lower 99% bound)", REL_NE, lo, 0.0,
-              0.0, "exact binomial 99% interval excludes 0", "reproduced", note);
+    /* Not convex: the 99% lower bound of the violating fraction is at least
+     * one chord in the sample (a convex loss would give 0 and fail). */
+    run_check(&run, (run_check_row){.id = "ZHU-AB", .tests = CHECK_PAPER,
+              .check = "fraction of random chords violating convexity (lower 99% bound)",
+              .rel = REL_GE, .measured = lo, .predicted = 1.0 / pairs, .tol = 0.0,
+              .basis = "exact binomial 99% lower bound >= one chord in the sample",
+              .alt_name = "a convex loss", .alt = 0.0, .note = note});
 
     /* Local minima on a grid: a node no higher than its 8 neighbours.  The
      * loss is flat where the clip saturates, so minima come as plateaus:
@@ -86,8 +99,10 @@ int main(int argc, char **argv)
                 vmin = fmin(vmin, v), vmax = fmax(vmax, v);
             }
         }
-    run_claim(&run, "ZHU-AB", "highest local-minimum value on the grid (0.81 > 0.01: two levels)", REL_EQ, vmax,
-              0.81, 1e-12, tb, "reproduced", "non-strict minima on plateaus of the clipped output");
+    run_check(&run, (run_check_row){.id = "ZHU-AB", .tests = CHECK_PAPER,
+              .check = "highest local-minimum value on the grid (0.81 > 0.01: two levels)",
+              .rel = REL_EQ, .measured = vmax, .predicted = 0.81, .tol = 1e-12, .basis = tb,
+              .note = "non-strict minima on plateaus of the clipped output"});
     run_value(&run, "gap", "%.2f", gap);
     run_value(&run, "pairs", "%ld", pairs);
     run_value(&run, "viol", "%ld", viol);

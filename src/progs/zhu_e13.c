@@ -230,8 +230,9 @@ int main(int argc, char **argv)
         char check[128];
         snprintf(check, sizeof check, "max_t |E[L_t] - Eq.13|/SE, Sigma %s", sig_names[s]);
         snprintf(note, sizeof note, "%ld replicates, %d times in [%g, %g]", p.reps, K, p.tmin, p.tmax);
-        run_claim(&run, "ZHU-E13", check, REL_EQ, maxdev[s], 0.0, z,
-                  "Bonferroni z, 1% family-wise over 5x times", "reproduced", note);
+        run_check(&run, (run_check_row){.id = "ZHU-E13", .tests = CHECK_PAPER, .check = check,
+                  .rel = REL_EQ, .measured = maxdev[s], .predicted = 0.0, .tol = z,
+                  .basis = "Bonferroni z, 1% family-wise over 5x times", .note = note});
         run_value(&run, sig_names[s], "%.4g", trHS[s]);
         run_value(&run, strcat(strcpy(check, sig_names[s]), "-maxdev"), "%.2f", maxdev[s]);
     }
@@ -251,8 +252,10 @@ int main(int argc, char **argv)
             concordant += (mean_small[a] - mean_small[b]) * (trHS[a] - trHS[b]) > 0;
         }
     snprintf(note, sizeof note, "t = %g; %d of 10 pairs differ by < 4 SE and are not counted", t[0], undecided);
-    run_claim(&run, "ZHU-E13", "pairs ordered as Tr(H Sigma) at smallest t", REL_EQ, concordant,
-              decided, 0.0, "exact: every decided pair", "reproduced", note);
+    run_check(&run, (run_check_row){.id = "ZHU-E13", .tests = CHECK_PAPER,
+              .check = "pairs ordered as Tr(H Sigma) at smallest t", .rel = REL_EQ,
+              .measured = concordant, .predicted = decided, .tol = 0.0,
+              .basis = "exact: every decided pair", .note = note});
     run_value(&run, "z", "%.2f", z);
     run_value(&run, "reps", "%ld", p.reps);
     run_value(&run, "dim", "%ld", p.dim);

@@ -3,5 +3,6 @@ FIGS += 6
 FIGDATA_6 := zhu_fm_gd
 FIGCLAIMS_6 := ZHU-FM-SPEC
 FIGTITLE_6 := Fashion-MNIST: Hessian spectrum at theta*_GD (projection coefficient and Tr(H Sigma) panels: future work)
+FIGSECTION_6 := report/engine-10-nn.tex
 # tiny arguments for the program tests (determinism across thread counts)
 TESTARGS_zhu_fm_gd := --ntrain 60 --ncorrupt 10 --ntest 200 --iters 5 --neig 5 --lanczos-steps 10

@@ -89,7 +89,8 @@ static double toy_eval(const toy *t, const double *w, double *G, double *g, doub
 }
 /* <<< snippet */
 
-/* One run of dynamic `kind`: returns 1 on success.  With traj non-NULL,
+/* One run of dynamic `kind`: returns 1 if it escaped, 0 if not, -1 if it
+ * diverged, -2 if a noise could not be built (a LAPACK failure).  With traj non-NULL,
  * records w, L, Tr(H_tΣ_t) of the dynamic's own noise and Tr(H_tΣ_sgd,t)
  * (normalised to E|ε|² = noise) at every iteration. */
 static int toy_run(const toy *t, const params *p, dyn_kind kind, rng_stream *r, double *traj)
@@ -102,19 +103,20 @@ static int toy_run(const toy *t, const params *p, dyn_kind kind, rng_stream *r, 
     dyn_hess Hk;
     dyn_noise nz;
     toy_eval(t, w, G, g, H);
-    dyn_sigma_from_grads(&S, 2, N, G, p->batch);
-    dyn_hess_alloc(&Hk, 2, 2);
+    int st = dyn_sigma_from_grads(&S, 2, N, G, p->batch);
+    st = st || dyn_hess_alloc(&Hk, 2, 2);
     dyn_noise_init(&nz);
     int needS = kind == DYN_GLD_DIAG || kind == DYN_GLD_LEADING || kind == DYN_SGD || traj;
     int needH = kind == DYN_GLD_HESSIAN || kind == DYN_GLD_EIGVEC1;
-    for (long it = 0; it < p->iters; it++) {
+    for (long it = 0; it < p->iters && !st; it++) {
         double L = toy_eval(t, w, G, g, H);
         if (needS)
             dyn_sigma_update(&S, G);
-        if (needH)
-            dyn_hess_update_dense(&Hk, H);
+        if (needH && (st = dyn_hess_update_dense(&Hk, H)))
+            break;
         /* >>> snippet zhu-toy-step */
-        dyn_noise_prepare(&nz, kind, &cfg, 2, &S, &Hk);
+        if ((st = dyn_noise_prepare(&nz, kind, &cfg, 2, &S, &Hk)))
+            break;
         dyn_noise_draw(&nz, r, eps);
         if (traj) {
             double *row = traj + 5 * it, trS = dyn_sigma_trace(&S), HS = 0.0;
@@ -138,6 +140,8 @@ static int toy_run(const toy *t, const params *p, dyn_kind kind, rng_stream *r, 
         double *row = traj + 5 * p->iters;
         row[0] = w[0], row[1] = w[1], row[2] = NAN, row[3] = NAN, row[4] = NAN;
     }
+    if (st)
+        return -2;
     if (!isfinite(w[0]) || !isfinite(w[1]))
         return -1;
     return w[0] < p->thresh && w[1] < p->thresh;
@@ -189,8 +193,10 @@ int main(int argc, char **argv)
     for (int d = 0; d < ND; d++) {
         rng_stream r;
         rng_init_sub(&r, (uint64_t)run.seed, 1 + (uint64_t)kinds[d], 0);
-        if (toy_run(&t, &p, kinds[d], &r, traj) < 0)
-            run_fail(&run, "diverged: %s", dyn_name(kinds[d]));
+        int rc = toy_run(&t, &p, kinds[d], &r, traj);
+        if (rc < 0)
+            run_fail(&run, "%s: %s", rc == -1 ? "diverged" : "noise construction failed (LAPACK)",
+                     dyn_name(kinds[d]));
         trHS0[d] = traj[3];
         for (long it = 0; it <= T; it++) {
             const double *row = traj + 5 * it;
@@ -215,7 +221,9 @@ int main(int argc, char **argv)
         succ[d] = 0;
         for (long j = 0; j < p.runs; j++) {
             if (ok[j] < 0)
-                run_fail(&run, "diverged: %s run %ld", dyn_name(kinds[d]), j);
+                run_fail(&run, "%s: %s run %ld",
+                         ok[j] == -1 ? "diverged" : "noise construction failed (LAPACK)",
+                         dyn_name(kinds[d]), j);
             succ[d] += ok[j];
         }
         run_progress(&run, "dynamics", (d + 1.0) / ND);
@@ -250,8 +258,9 @@ int main(int argc, char **argv)
     char check[160], note[200], basis[64];
     snprintf(basis, sizeof basis, "z=%.2f SE (Bonferroni, %d comparisons, 1%%)", z, ncomp);
 #define SE2(a, b) sqrt(rate[a] * (1 - rate[a]) / p.runs + rate[b] * (1 - rate[b]) / p.runs)
-    run_claim(&run, "ZHU-TOY", "GD successes (GD is deterministic and stays at (1,1))", REL_EQ, (double)succ[IGD],
-              0.0, 0.0, "exact", "reproduced", "");
+    run_check(&run, (run_check_row){.id = "ZHU-TOY", .tests = CHECK_CONTROL,
+              .check = "GD successes (GD is deterministic and stays at (1,1))", .rel = REL_EQ,
+              .measured = (double)succ[IGD], .predicted = 0.0, .tol = 0.0, .basis = "exact"});
     for (int a = 0; a < 3; a++)
         for (int b = 0; b < 3; b++) {
             int i = aligned[a], k = iso[b];
@@ -261,8 +270,9 @@ int main(int argc, char **argv)
             snprintf(check, sizeof check, "rate(%s) - rate(%s), in units of SE", dyn_name(kinds[i]),
                      dyn_name(kinds[k]));
             snprintf(note, sizeof note, "%ld/%ld vs %ld/%ld", succ[i], p.runs, succ[k], p.runs);
-            run_claim(&run, "ZHU-TOY", check, REL_GE, (rate[i] - rate[k]) / se, z, 0.0, basis, "reproduced",
-                      note);
+            run_check(&run, (run_check_row){.id = "ZHU-TOY", .tests = CHECK_PAPER, .check = check,
+                      .rel = REL_GE, .measured = (rate[i] - rate[k]) / se, .predicted = z,
+                      .tol = 0.0, .basis = basis, .note = note});
         }
     for (int a = 1; a < 3; a++) {
         int i = IEIG, k = aligned[a];
@@ -273,7 +283,9 @@ int main(int argc, char **argv)
                  dyn_name(kinds[k]));
         snprintf(note, sizeof note, "%ld/%ld vs %ld/%ld; paper: 1st eigvec highest", succ[i], p.runs, succ[k],
                  p.runs);
-        run_claim(&run, "ZHU-TOY", check, REL_GE, (rate[i] - rate[k]) / se, z, 0.0, basis, "reproduced", note);
+        run_check(&run, (run_check_row){.id = "ZHU-TOY", .tests = CHECK_PAPER, .check = check,
+                  .rel = REL_GE, .measured = (rate[i] - rate[k]) / se, .predicted = z, .tol = 0.0,
+                  .basis = basis, .note = note});
     }
     run_value(&run, "z", "%.2f", z);
     run_value(&run, "runs", "%ld", p.runs);

@@ -1,131 +1,59 @@
-/* claims_gate — gather the claims files of all programs, recompute every
- * check's status from its numbers, print the table, write data/claims.tsv
- * and the report's LaTeX tables, and fail if any check fails.
+/* claims_gate — read the claims files of the programs, recompute every
+ * check's status from its numbers, derive each claim's verdict from its
+ * rows, compare it with the verdict pinned in the catalogue, print the
+ * table, and write data/claims.tsv, the verdicts and the report's tables.
  *
- * The status column written by a program is not trusted: the gate derives
- * pass/fail again from (measured, predicted, relation, tolerance), so a row
- * whose prediction is edited, or a program that mislabels a row, cannot
- * slip through.
+ *   claims_gate [--catalogue F] [--out F] [--verdicts F] [--tex F]
+ *               [--quiet] [--no-fail] [--partial] CLAIMS.tsv...
+ *
+ * The rules (claims.h): a program never states a verdict.  Each row says
+ * what it tests — paper (the statement as printed), corrected (the
+ * project's derived correction), exact (the exact prediction for the
+ * system simulated), control (code and sanity checks) — and
+ *   reproduced                  every paper row passes;
+ *   reproduced with correction  a paper row fails, every corrected row
+ *                               (at least one) passes;
+ *   not reproduced              a paper row fails, and a corrected row
+ *                               fails or there is none;
+ *   inconclusive                the verdict would rest on a row whose
+ *                               named alternative passes the same test,
+ *                               or no row tests the paper's statement at
+ *                               all (a claim whose rows test only the
+ *                               project's numerics says nothing of the
+ *                               paper);
+ *   pending                     no rows;
+ *   not attempted               only from the catalogue, with its reason.
+ *
+ * Exit status: 2 on input that cannot be trusted (a malformed row, an
+ * unknown tests kind or relation, a non-finite number or a negative
+ * tolerance, a file with no rows, the legacy format, a claim ID missing
+ * from the catalogue, rows for a claim catalogued as not attempted), with
+ * one line naming the file and line; 1 when an exact or control row fails
+ * (a bug in the project) or a derived verdict differs from the catalogue's
+ * expected one (both printed); 0 otherwise.  A failing paper or corrected
+ * row is a finding, never a failure of the gate.  --no-fail turns exit 1
+ * into 0 (for building the report); --partial compares only the claims
+ * that have rows (when not every program's file is given).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "opts.h"
-#include "run.h"
+#include "claims.h"
+#include "err.h"
 
-#define MAX_ROWS 4096
-#define MAX_CAT 128
-#define NCOL 10
-
-typedef struct {
-    char *col[NCOL]; /* id check status measured predicted relation tolerance tol_basis verdict note */
-    double m, p, tol;
-    claim_rel rel;
-    int pass;
-} row;
-
-typedef struct {
-    char id[64], figs[64], title[256], absent[64], reason[512];
-} cat_entry;
-
-static void die(const char *msg, const char *file, long line)
+static void usage_exit(const char *msg)
 {
-    fprintf(stderr, "claims_gate: error: %s (%s, line %ld)\n", msg, file, line);
+    fprintf(stderr, "claims_gate: error: %s\n"
+                    "usage: claims_gate [--catalogue F] [--out F] [--verdicts F] [--tex F] "
+                    "[--quiet] [--no-fail] [--partial] CLAIMS.tsv...\n", msg);
     exit(2);
 }
 
-static int split(char *s, char **cols, int max)
+static void input_error(const char *msg)
 {
-    int n = 0;
-    cols[n++] = s;
-    for (char *p = s; *p; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            if (n == max)
-                return -1;
-            cols[n++] = p + 1;
-        }
-    return n;
-}
-
-static double num(const char *s, const char *file, long line)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end)
-        die("not a number in a claims row", file, line);
-    return v;
-}
-
-static int read_claims(const char *file, row *rows, int n)
-{
-    FILE *f = fopen(file, "r");
-    char buf[8192];
-    long line = 0;
-    if (!f) {
-        fprintf(stderr, "claims_gate: error: cannot open '%s'\n", file);
-        exit(2);
-    }
-    while (fgets(buf, sizeof buf, f)) {
-        line++;
-        buf[strcspn(buf, "\n")] = '\0';
-        if (line == 1) {
-            if (strncmp(buf, "id\tcheck\tstatus\tmeasured\tpredicted", 34))
-                die("missing header row", file, line);
-            continue;
-        }
-        if (!*buf)
-            continue;
-        if (n == MAX_ROWS)
-            die("too many rows", file, line);
-        row *r = &rows[n];
-        char *s = strdup(buf);
-        if (split(s, r->col, NCOL) != NCOL)
-            die("a claims row needs 10 tab-separated columns", file, line);
-        r->m = num(r->col[3], file, line);
-        r->p = num(r->col[4], file, line);
-        r->tol = num(r->col[6], file, line);
-        if (claim_rel_parse(r->col[5], &r->rel))
-            die("relation must be eq, le, ge or ne", file, line);
-        if (!claim_verdict_valid(r->col[8]))
-            die("invalid verdict", file, line);
-        r->pass = claim_passes(r->rel, r->m, r->p, r->tol);
-        if (r->pass != (strcmp(r->col[2], "pass") == 0))
-            fprintf(stderr, "claims_gate: %s line %ld: status '%s' disagrees with its numbers; using %s\n",
-                    file, line, r->col[2], r->pass ? "pass" : "fail");
-        n++;
-    }
-    fclose(f);
-    return n;
-}
-
-static int read_catalogue(const char *file, cat_entry *cat)
-{
-    FILE *f = fopen(file, "r");
-    char buf[2048], *c[5];
-    int n = 0;
-    long line = 0;
-    if (!f) {
-        fprintf(stderr, "claims_gate: error: cannot open '%s'\n", file);
-        exit(2);
-    }
-    while (fgets(buf, sizeof buf, f)) {
-        line++;
-        buf[strcspn(buf, "\n")] = '\0';
-        if (line == 1 || !*buf)
-            continue;
-        if (n == MAX_CAT || split(buf, c, 5) != 5)
-            die("catalogue rows are: id figs title absent reason", file, line);
-        snprintf(cat[n].id, sizeof cat[n].id, "%s", c[0]);
-        snprintf(cat[n].figs, sizeof cat[n].figs, "%s", c[1]);
-        snprintf(cat[n].title, sizeof cat[n].title, "%s", c[2]);
-        snprintf(cat[n].absent, sizeof cat[n].absent, "%s", c[3]);
-        snprintf(cat[n].reason, sizeof cat[n].reason, "%s", c[4]);
-        n++;
-    }
-    fclose(f);
-    return n;
+    fprintf(stderr, "claims_gate: error: %s\n", msg);
+    exit(2);
 }
 
 /* LaTeX-escape the ASCII specials; Unicode letters are declared in the
@@ -160,21 +88,27 @@ static void tex(FILE *f, const char *s)
 
 static const char *rel_tex(claim_rel rel)
 {
-    static const char *t[] = {"$=$", "$\\le$", "$\\ge$", "$\\neq$"};
-    return t[rel];
+    static const char *t[] = {"$=$", "$\\le$", "$\\ge$"};
+    return (unsigned)rel < 3 ? t[rel] : "?";
 }
 
-/* The verdict of a claim ID from its rows: all rows carry the same verdict
- * by convention; if they do not, the most cautious wins. */
-static const char *id_verdict(const row *rows, int n, const char *id)
+/* What a row's outcome means: a failing paper row refutes the statement,
+ * a failing corrected row refutes the correction (both findings), a
+ * failing exact or control row is a bug. */
+static const char *row_status(const claims_row *r)
 {
-    static const char *order[] = {"not reproduced", "reproduced with correction", "reproduced",
-                                  "not attempted"};
-    for (int o = 0; o < 4; o++)
-        for (int i = 0; i < n; i++)
-            if (!strcmp(rows[i].col[0], id) && !strcmp(rows[i].col[8], order[o]))
-                return order[o];
-    return NULL;
+    if (r->inconclusive)
+        return "inconclusive";
+    if (r->pass)
+        return "pass";
+    switch (r->tests) {
+    case CHECK_PAPER:
+        return "refuted";
+    case CHECK_CORRECTED:
+        return "fail";
+    default:
+        return "bug";
+    }
 }
 
 /* Outputs are written to FILE.tmp and renamed when complete. */
@@ -191,163 +125,310 @@ static FILE *open_tmp(const char *file, char *tmp, size_t len)
 
 static void commit_tmp(FILE *f, const char *tmp, const char *file)
 {
-    if (fclose(f) || rename(tmp, file)) {
+    if (ferror(f) | fclose(f) || rename(tmp, file)) {
+        remove(tmp);
         fprintf(stderr, "claims_gate: error: cannot write '%s'\n", file);
         exit(2);
     }
 }
 
-static void write_row_tex(FILE *f, const row *r)
+/* The claim IDs to report: the catalogue's, or (without one) those of the
+ * rows in order of first appearance. */
+typedef struct {
+    const char **id;
+    const claims_cat_entry **cat; /* NULL entries without a catalogue */
+    claims_verdict *verdict;
+    claims_tally *tally;
+    size_t n;
+} id_list;
+
+static void write_row_tex(FILE *f, const claims_row *r)
 {
     fputs("\\claimrow{", f);
-    tex(f, r->col[1]);
-    fprintf(f, "}{%.4g}{%.4g}{%s}{%.3g}{", r->m, r->p, rel_tex(r->rel), r->tol);
-    tex(f, r->col[7]);
-    fprintf(f, "}{%s}{", r->pass ? "pass" : "fail");
-    tex(f, r->col[9]);
+    tex(f, r->check);
+    fprintf(f, "}{%.4g}{%.4g}{%s}{%.3g}{", r->measured, r->predicted, rel_tex(r->rel), r->tol);
+    tex(f, r->basis);
+    fprintf(f, "}{%s}{", row_status(r));
+    tex(f, r->note);
+    fputs("}{", f);
+    if (*r->alt_name) {
+        fputs("alternative ", f);
+        tex(f, r->alt_name);
+        fprintf(f, ": %.4g, which would %s", r->alt,
+                claim_passes(r->rel, r->alt, r->predicted, r->tol) ? "pass too" : "fail");
+    }
     fputs("}\n", f);
 }
 
-static void write_tex(const char *file, const row *rows, int n, const cat_entry *cat, int ncat)
+static void write_rows_tex(FILE *f, const claims_set *s, const char *id)
 {
-    char tmp[1100];
-    FILE *f = open_tmp(file, tmp, sizeof tmp);
-    /* Per-ID rows, for the table under each result. */
-    for (int c = 0; c < ncat; c++) {
-        fprintf(f, "\\expandafter\\def\\csname claimrows@%s\\endcsname{%%\n", cat[c].id);
-        for (int i = 0; i < n; i++)
-            if (!strcmp(rows[i].col[0], cat[c].id))
-                write_row_tex(f, &rows[i]);
-        fputs("}\n", f);
+    for (int k = CHECK_PAPER; k <= CHECK_CONTROL; k++) {
+        int any = 0;
+        for (size_t i = 0; i < s->n; i++) {
+            const claims_row *r = &s->rows[i];
+            if (strcmp(r->id, id) || (int)r->tests != k)
+                continue;
+            if (!any++)
+                fprintf(f, "\\claimgroup{%s}\n", check_tests_name((check_tests)k));
+            write_row_tex(f, r);
+        }
     }
-    /* The catalogue summary with each ID's verdict, and the counts. */
-    int counts[5] = {0};
-    static const char *names[] = {"reproduced", "reproduced with correction", "not reproduced",
-                                  "not attempted", "pending"};
-    for (int c = 0; c < ncat; c++) {
-        const char *v = id_verdict(rows, n, cat[c].id);
-        fprintf(f, "\\defval{verdict/%s}{%s}\n", cat[c].id, v ? v : cat[c].absent);
+}
+
+static void write_tex(const char *file, const claims_set *s, const id_list *ids)
+{
+    char tmp[4200];
+    int counts[CLAIMS_NVERDICT] = {0}, failed[4] = {0};
+    FILE *f = open_tmp(file, tmp, sizeof tmp);
+    for (size_t c = 0; c < ids->n; c++) {
+        fprintf(f, "\\expandafter\\def\\csname claimrows@%s\\endcsname{%%\n", ids->id[c]);
+        write_rows_tex(f, s, ids->id[c]);
+        fputs("}\n", f);
+        fprintf(f, "\\defval{verdict/%s}{%s}\n", ids->id[c], claims_verdict_name(ids->verdict[c]));
+        counts[ids->verdict[c]]++;
     }
     fputs("\\def\\claimsummaryrows{%\n", f);
-    for (int c = 0; c < ncat; c++) {
-        const char *v = id_verdict(rows, n, cat[c].id);
-        int pass = 0, total = 0;
-        for (int i = 0; i < n; i++)
-            if (!strcmp(rows[i].col[0], cat[c].id)) {
-                total++;
-                pass += rows[i].pass;
-            }
-        const char *shown = v ? v : cat[c].absent;
-        for (int k = 0; k < 5; k++)
-            if (!strcmp(shown, names[k]))
-                counts[k]++;
-        fprintf(f, "\\summaryrow{%s}{%s}{", cat[c].id, cat[c].figs);
-        tex(f, cat[c].title);
-        fprintf(f, "}{%s}{%d}{%d}{", shown, pass, total);
-        if (!v)
-            tex(f, cat[c].reason);
+    for (size_t c = 0; c < ids->n; c++) {
+        const claims_tally *t = &ids->tally[c];
+        const claims_cat_entry *e = ids->cat[c];
+        fprintf(f, "\\summaryrow{%s}{%s}{", ids->id[c], e ? e->figs : "");
+        if (e)
+            tex(f, e->title);
+        fprintf(f, "}{%s}", claims_verdict_name(ids->verdict[c]));
+        for (int k = 0; k < 3; k++) {
+            int n = k < 2 ? t->n[k] : t->n[2] + t->n[3];
+            int p = k < 2 ? t->pass[k] : t->pass[2] + t->pass[3];
+            if (n)
+                fprintf(f, "{%d/%d}", p, n);
+            else
+                fputs("{--}", f);
+        }
+        fputs("{", f);
+        if (e && (ids->verdict[c] == VERDICT_PENDING || ids->verdict[c] == VERDICT_NOT_ATTEMPTED))
+            tex(f, e->reason);
         fputs("}\n", f);
     }
     fputs("}\n", f);
+    for (size_t i = 0; i < s->n; i++)
+        failed[s->rows[i].tests] += !s->rows[i].pass;
     fprintf(f, "\\def\\countreproduced{%d}\\def\\countcorrected{%d}\\def\\countnotreproduced{%d}"
-               "\\def\\countnotattempted{%d}\\def\\countpending{%d}\\def\\countclaims{%d}\n",
-            counts[0], counts[1], counts[2], counts[3], counts[4], ncat);
-    int failed = 0;
-    for (int i = 0; i < n; i++)
-        failed += !rows[i].pass;
-    fprintf(f, "\\def\\countchecks{%d}\\def\\countfailed{%d}\n", n, failed);
+               "\\def\\countinconclusive{%d}\\def\\countnotattempted{%d}\\def\\countpending{%d}"
+               "\\def\\countclaims{%zu}\n",
+            counts[VERDICT_REPRODUCED], counts[VERDICT_CORRECTED], counts[VERDICT_NOT_REPRODUCED],
+            counts[VERDICT_INCONCLUSIVE], counts[VERDICT_NOT_ATTEMPTED], counts[VERDICT_PENDING],
+            ids->n);
+    fprintf(f, "\\def\\countchecks{%zu}\\def\\countrefuted{%d}\\def\\countcorrfailed{%d}"
+               "\\def\\countbugs{%d}\n",
+            s->n, failed[CHECK_PAPER], failed[CHECK_CORRECTED],
+            failed[CHECK_EXACT] + failed[CHECK_CONTROL]);
     /* Every row, for the appendix. */
     fputs("\\def\\claimallrows{%\n", f);
-    for (int i = 0; i < n; i++) {
-        fputs("\\allrow{", f);
-        tex(f, rows[i].col[0]);
-        fputs("}", f);
-        write_row_tex(f, &rows[i]);
+    for (size_t c = 0; c < ids->n; c++) {
+        int any = 0;
+        for (size_t i = 0; i < s->n && !any; i++)
+            any = !strcmp(s->rows[i].id, ids->id[c]);
+        if (!any)
+            continue;
+        fprintf(f, "\\allrow{%s}{%s}\n", ids->id[c], claims_verdict_name(ids->verdict[c]));
+        write_rows_tex(f, s, ids->id[c]);
     }
     fputs("}\n", f);
     commit_tmp(f, tmp, file);
 }
 
-static void write_tsv(const char *file, const row *rows, int n)
+static void write_tsv(const char *file, const claims_set *s, const id_list *ids)
 {
-    char tmp[1100];
+    char tmp[4200];
     FILE *f = open_tmp(file, tmp, sizeof tmp);
-    fputs("id\tcheck\tstatus\tmeasured\tpredicted\trelation\ttolerance\ttol_basis\tverdict\tnote\n", f);
-    for (int i = 0; i < n; i++) {
-        const row *r = &rows[i];
-        fprintf(f, "%s\t%s\t%s", r->col[0], r->col[1], r->pass ? "pass" : "fail");
-        for (int c = 3; c < NCOL; c++)
-            fprintf(f, "\t%s", r->col[c]);
-        fputc('\n', f);
+    fputs(CLAIMS_HEADER "\tverdict\n", f);
+    for (size_t c = 0; c < ids->n; c++)
+        for (size_t i = 0; i < s->n; i++) {
+            const claims_row *r = &s->rows[i];
+            if (strcmp(r->id, ids->id[c]))
+                continue;
+            fprintf(f, "%s\t%s\t%s\t%s\t%.9g\t%.9g\t%s\t%.9g\t%s\t%.9g\t%s\t%s\t%s\n", r->id,
+                    check_tests_name(r->tests), r->check,
+                    r->inconclusive ? "inconclusive" : r->pass ? "pass" : "fail", r->measured,
+                    r->predicted, claim_rel_name(r->rel), r->tol, r->basis, r->alt, r->alt_name,
+                    r->note, claims_verdict_name(ids->verdict[c]));
+        }
+    commit_tmp(f, tmp, file);
+}
+
+static void write_verdicts(const char *file, const id_list *ids)
+{
+    char tmp[4200];
+    FILE *f = open_tmp(file, tmp, sizeof tmp);
+    fputs("id\tverdict\texpected\tpaper\tcorrected\texact\tcontrol\tinconclusive\n", f);
+    for (size_t c = 0; c < ids->n; c++) {
+        const claims_tally *t = &ids->tally[c];
+        fprintf(f, "%s\t%s\t%s", ids->id[c], claims_verdict_name(ids->verdict[c]),
+                ids->cat[c] ? claims_verdict_name(ids->cat[c]->expected) : "-");
+        for (int k = 0; k < 4; k++)
+            fprintf(f, "\t%d/%d", t->pass[k], t->n[k]);
+        fprintf(f, "\t%d\n", t->inconclusive[0] + t->inconclusive[1] + t->inconclusive[2] +
+                                 t->inconclusive[3]);
     }
     commit_tmp(f, tmp, file);
 }
 
-static void print_table(const row *rows, int n)
+static void print_table(const claims_set *s, const id_list *ids)
 {
-    printf("%-14s %-44s %-6s %12s %3s %12s %10s  %s\n", "id", "check", "status", "measured", "rel",
-           "predicted", "tolerance", "verdict");
-    for (int i = 0; i < n; i++) {
-        const row *r = &rows[i];
-        printf("%-14s %-44.44s %-6s %12.5g %3s %12.5g %10.3g  %s\n", r->col[0], r->col[1],
-               r->pass ? "pass" : "FAIL", r->m, claim_rel_name(r->rel), r->p, r->tol, r->col[8]);
+    for (size_t c = 0; c < ids->n; c++) {
+        int any = 0;
+        for (size_t i = 0; i < s->n; i++) {
+            const claims_row *r = &s->rows[i];
+            if (strcmp(r->id, ids->id[c]))
+                continue;
+            if (!any++)
+                printf("%s: %s\n", ids->id[c], claims_verdict_name(ids->verdict[c]));
+            printf("  %-9s %-44.44s %-12s %11.5g %2s %11.5g %9.3g\n", check_tests_name(r->tests),
+                   r->check, row_status(r), r->measured, claim_rel_name(r->rel), r->predicted,
+                   r->tol);
+        }
     }
 }
 
 int main(int argc, char **argv)
 {
-    static row rows[MAX_ROWS];
-    static cat_entry cat[MAX_CAT];
-    const char *out = NULL, *texfile = NULL, *catfile = NULL;
-    int quiet = 0, nofail = 0, n = 0, ncat = 0, first = argc;
+    const char *out = NULL, *texfile = NULL, *catfile = NULL, *verdfile = NULL;
+    int quiet = 0, nofail = 0, partial = 0, first = argc;
+    char err[1024];
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--out") && i + 1 < argc)
-            out = argv[++i];
-        else if (!strcmp(argv[i], "--tex") && i + 1 < argc)
-            texfile = argv[++i];
-        else if (!strcmp(argv[i], "--catalogue") && i + 1 < argc)
-            catfile = argv[++i];
-        else if (!strcmp(argv[i], "--quiet"))
+        const char **opt = !strcmp(argv[i], "--out")         ? &out
+                           : !strcmp(argv[i], "--tex")       ? &texfile
+                           : !strcmp(argv[i], "--catalogue") ? &catfile
+                           : !strcmp(argv[i], "--verdicts")  ? &verdfile
+                                                             : NULL;
+        if (opt) {
+            if (i + 1 == argc)
+                usage_exit("an option needs a value");
+            *opt = argv[++i];
+        } else if (!strcmp(argv[i], "--quiet"))
             quiet = 1;
         else if (!strcmp(argv[i], "--no-fail"))
             nofail = 1;
+        else if (!strcmp(argv[i], "--partial"))
+            partial = 1;
         else if (!strncmp(argv[i], "--", 2)) {
-            fprintf(stderr, "claims_gate: error: unknown option '%s'\n"
-                            "usage: claims_gate [--catalogue F] [--out F] [--tex F] [--quiet] "
-                            "[--no-fail] CLAIMS.tsv...\n", argv[i]);
-            return 2;
+            snprintf(err, sizeof err, "unknown option '%s'", argv[i]);
+            usage_exit(err);
         } else {
             first = i;
             break;
         }
     }
-    if (catfile)
-        ncat = read_catalogue(catfile, cat);
-    for (int i = first; i < argc; i++)
-        n = read_claims(argv[i], rows, n);
-    for (int i = 0; i < n; i++) {
-        int known = !catfile;
-        for (int c = 0; c < ncat; c++)
-            known |= !strcmp(cat[c].id, rows[i].col[0]);
-        if (!known) {
-            fprintf(stderr, "claims_gate: error: claim ID '%s' is not in the catalogue\n", rows[i].col[0]);
-            return 2;
+    if (first == argc)
+        usage_exit("no claims files given");
+
+    claims_catalogue cat = {0};
+    if (catfile) {
+        FILE *f = fopen(catfile, "r");
+        if (!f) {
+            snprintf(err, sizeof err, "cannot open '%s'", catfile);
+            input_error(err);
+        }
+        if (claims_catalogue_read(&cat, f, catfile, err, sizeof err))
+            input_error(err);
+        fclose(f);
+    }
+    claims_set s = {0};
+    for (int i = first; i < argc; i++) {
+        FILE *f = fopen(argv[i], "r");
+        if (!f) {
+            snprintf(err, sizeof err, "cannot open '%s'", argv[i]);
+            input_error(err);
+        }
+        if (claims_read(&s, f, argv[i], err, sizeof err))
+            input_error(err);
+        fclose(f);
+    }
+
+    /* The written status is not trusted; say where it disagrees. */
+    for (size_t i = 0; i < s.n; i++) {
+        const claims_row *r = &s.rows[i];
+        if (r->pass != (strcmp(r->status, "fail") != 0))
+            fprintf(stderr, "claims_gate: %s, line %ld: status '%s' disagrees with its numbers; "
+                            "using %s\n", r->file, r->line, r->status, r->pass ? "pass" : "fail");
+    }
+    /* Every row's claim must be catalogued, and attempted. */
+    for (size_t i = 0; catfile && i < s.n; i++) {
+        const claims_row *r = &s.rows[i];
+        const claims_cat_entry *e = claims_catalogue_find(&cat, r->id);
+        if (!e || e->expected == VERDICT_NOT_ATTEMPTED) {
+            snprintf(err, sizeof err, "%s, line %ld: claim ID %s %s", r->file, r->line, r->id,
+                     e ? "is catalogued as not attempted, yet has a check row"
+                       : "is not in the catalogue");
+            input_error(err);
         }
     }
-    int failed = 0;
-    for (int i = 0; i < n; i++)
-        failed += !rows[i].pass;
-    if (!quiet)
-        print_table(rows, n);
-    if (out)
-        write_tsv(out, rows, n);
-    if (texfile)
-        write_tex(texfile, rows, n, cat, ncat);
-    if (!quiet || failed)
-        printf("claims: %d passed, %d failed\n", n - failed, failed);
-    if (n == 0 && !nofail) {
-        fprintf(stderr, "claims_gate: error: no checks were given\n");
-        return 1;
+    /* The IDs: the catalogue's, else those of the rows. */
+    size_t nmax = catfile ? cat.n : s.n;
+    id_list ids = {SGDN_NEW(ids.id, nmax + 1), SGDN_NEW(ids.cat, nmax + 1),
+                   SGDN_NEW(ids.verdict, nmax + 1), SGDN_NEW(ids.tally, nmax + 1), 0};
+    for (size_t i = 0; i < nmax; i++) {
+        const char *id = catfile ? cat.e[i].id : s.rows[i].id;
+        size_t j = 0;
+        while (j < ids.n && strcmp(ids.id[j], id))
+            j++;
+        if (j < ids.n)
+            continue;
+        ids.id[ids.n] = id;
+        ids.cat[ids.n] = catfile ? &cat.e[i] : NULL;
+        ids.verdict[ids.n] =
+            claims_derive(&s, id, catfile && cat.e[i].expected == VERDICT_NOT_ATTEMPTED,
+                          &ids.tally[ids.n]);
+        ids.n++;
     }
-    return failed && !nofail ? 1 : 0;
+
+    if (!quiet)
+        print_table(&s, &ids);
+    if (out)
+        write_tsv(out, &s, &ids);
+    if (verdfile)
+        write_verdicts(verdfile, &ids);
+    if (texfile)
+        write_tex(texfile, &s, &ids);
+
+    fflush(stdout);
+    /* Bugs: failing exact or control rows. */
+    int bugs = 0, mismatches = 0, findings = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        const claims_row *r = &s.rows[i];
+        if (r->pass)
+            continue;
+        if (r->tests == CHECK_EXACT || r->tests == CHECK_CONTROL) {
+            bugs++;
+            fprintf(stderr, "claims_gate: %s, line %ld: %s check of %s fails: %s (measured %.6g, "
+                            "%s %.6g, tolerance %.3g)\n", r->file, r->line,
+                    check_tests_name(r->tests), r->id, r->check, r->measured,
+                    claim_rel_name(r->rel), r->predicted, r->tol);
+        } else
+            findings++;
+    }
+    fflush(stdout);
+    /* Verdicts against the catalogue's pinned expectations. */
+    for (size_t c = 0; catfile && c < ids.n; c++) {
+        const claims_tally *t = &ids.tally[c];
+        if (partial && t->n[0] + t->n[1] + t->n[2] + t->n[3] == 0)
+            continue;
+        if (ids.verdict[c] != ids.cat[c]->expected) {
+            mismatches++;
+            fprintf(stderr, "claims_gate: %s: derived verdict '%s' differs from the expected '%s' "
+                            "(report/catalogue.tsv)\n", ids.id[c],
+                    claims_verdict_name(ids.verdict[c]),
+                    claims_verdict_name(ids.cat[c]->expected));
+        }
+    }
+    if (!quiet || bugs || mismatches)
+        printf("claims: %zu checks in %zu files; %d failing paper/corrected rows (findings), %d "
+               "failing exact/control rows (bugs); %d verdicts differ from the catalogue\n",
+               s.n, (size_t)(argc - first), findings, bugs, mismatches);
+    free(ids.id);
+    free(ids.cat);
+    free(ids.verdict);
+    free(ids.tally);
+    claims_free(&s);
+    claims_catalogue_free(&cat);
+    return (bugs || mismatches) && !nofail ? 1 : 0;
 }
