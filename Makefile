@@ -240,10 +240,10 @@ FB := $(B)/fuzz
 FUZZ_TIME ?= 30
 FUZZ_HARNESSES := $(notdir $(basename $(wildcard fuzz/fuzz_*.c)))
 FUZZSRC_fuzz_idx := src/fmnist.c src/rng.c src/err.c
-FUZZSRC_fuzz_claims := src/claims.c src/err.c
+FUZZSRC_fuzz_claims := src/claims.c src/run.c src/opts.c src/err.c
 $(FB)/%: fuzz/%.c $$(FUZZSRC_$$*) | $(B)/.deps-fuzz
 	@mkdir -p $(@D)
-	AFL_QUIET=1 afl-clang-fast -O1 -g -fsanitize=address,undefined -Iinclude $^ -lz -lm -o $(TMP) && mv $(TMP) $@
+	AFL_QUIET=1 afl-clang-fast -O1 -g -fsanitize=address,undefined -Iinclude $(BLAS_CFLAGS) $^ $(LDLIBS) -o $(TMP) && mv $(TMP) $@
 $(B)/.deps-fuzz: src/scripts/deps.sh
 	@mkdir -p $(@D)
 	@src/scripts/deps.sh fuzz
