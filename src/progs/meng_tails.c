@@ -26,6 +26,7 @@
 
 #include "rng.h"
 #include "run.h"
+#include "err.h"
 #include "sde.h"
 #include "stats.h"
 
@@ -55,7 +56,7 @@ static void family_moments(const pld_par *p, double eta, double j, const sde_gri
                            double *var)
 {
     double lmax = -INFINITY;
-    double *lw = malloc(g->n * sizeof *lw);
+    double *lw = SGDN_NEW(lw, g->n);
     for (int i = 0; i < g->n; i++) {
         lw[i] = phi_paper(p, eta, g->x[i]) - j * log(v_pld(g->x[i], (void *)p));
         lmax = fmax(lmax, lw[i]);
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
     pld_par p2 = {1.0, 1.0, 0.6, 8.0};
     double eta2 = 0.05;
     double kap2 = p2.H / (eta2 * p2.sH);
-    double *w2 = malloc(N * sizeof *w2);
+    double *w2 = SGDN_NEW(w2, N);
     {
         sde_pld1d m = {eta2, p2.H, 0.0, p2.sg, p2.rho, p2.sH};
         sde_pld1d_sample_many(&m, 0.0, burn_steps(eta2, p2.H, relax), seed, 1, N, w2);
@@ -141,7 +142,7 @@ int main(int argc, char **argv)
     double sk = eta2 * sqrt(p2.sg) / 2;
     if (sde_grid_sinh(&g2, (int)ngrid, -2e3, 2e3, 0, sk) || sde_grid_sinh(&gf, 4000, -1e5, 1e5, 0, sk))
         run_fail(&run, "cannot build the quadrature grids (T2)");
-    double *d2 = malloc(g2.n * sizeof *d2);
+    double *d2 = SGDN_NEW(d2, g2.n);
     if (chain_density(&p2, eta2, &g2, d2))
         run_fail(&run, "Nystrom stationary density failed (T2)");
     double S2 = 0;
@@ -243,7 +244,7 @@ int main(int argc, char **argv)
     double zb = stats_z_bonferroni(0.01, ncase);
     FILE *f3 = run_open(&run, "-c3.tsv",
                         "H\teta\tsigmaH\tkappa\teta_H_kappa\tm_hat\tse\tm_chain\tquad_err\tz_chain\tz_paper\tz_ito");
-    double *w = malloc(N * sizeof *w);
+    double *w = SGDN_NEW(w, N);
     int c = 0;
     double maxz_chain = 0, minz_paper = INFINITY, maxz_ito = 0;
     for (int a = 0; a < 2; a++)
@@ -271,7 +272,7 @@ int main(int argc, char **argv)
                     double R = 1e3 / sqrt(ac);
                     if (sde_grid_sinh(&g, n, -R, R, 0, eta * sqrt(p.sg) / 2))
                         run_fail(&run, "cannot build the quadrature grid (C3)");
-                    double *dd = malloc(n * sizeof *dd), sd;
+                    double *dd = SGDN_NEW(dd, n), sd;
                     if (chain_density(&p, eta, &g, dd))
                         run_fail(&run, "Nystrom stationary density failed (C3)");
                     double E = chain_mean_logC(&p, &g, dd);
@@ -321,7 +322,7 @@ int main(int argc, char **argv)
     const double etad[] = {0.02, 0.04, 0.08};
     double kapd = 3.0;
     FILE *f4 = run_open(&run, "-t4.tsv", "d\teta\tm_hat\tse\tintercept\tslope");
-    double *q = malloc(Nd * sizeof *q);
+    double *q = SGDN_NEW(q, Nd);
     double zb4 = stats_z_bonferroni(0.01, 4);
     for (int d = 2; d <= 5; d++) {
         double h[5], s[5], gam[5], x[3], y[3], sy[3];

@@ -221,7 +221,7 @@ int main(int argc, char **argv)
     /* --- simulate: every (η, B, replicate) is one task with its own stream */
     int npt = ne * nb;
     long per = samples / reps, ntask = (long)npt * reps;
-    double *tmean = malloc(ntask * sizeof *tmean), *tu2 = malloc(ntask * sizeof *tu2);
+    double *tmean = SGDN_NEW(tmean, ntask), *tu2 = SGDN_NEW(tu2, ntask);
     long done = 0;
 #pragma omp parallel for schedule(dynamic)
     for (long t = 0; t < ntask; t++) {
@@ -257,7 +257,7 @@ int main(int argc, char **argv)
     /* the density panel: a longer sample of one (η, B), thinned by 2/(ηh)
      * steps, from its own streams (seed, 1000, replicate) */
     long dthin = (long)ceil(2 / (dens_eta * h)), dper = dsamples / reps;
-    double *dens = malloc((size_t)dper * reps * sizeof *dens);
+    double *dens = SGDN_NEW(dens, (size_t)dper * reps);
 #pragma omp parallel for schedule(dynamic)
     for (long t = 0; t < reps; t++) {
         linreg_sgd s;
@@ -277,7 +277,7 @@ int main(int argc, char **argv)
     long dn_tot = dper * reps;
 
     /* --- predictions and the table */
-    double *xw = malloc((grid + 1) * sizeof *xw), *pw = malloc((grid + 1) * sizeof *pw);
+    double *xw = SGDN_NEW(xw, (grid + 1)), *pw = SGDN_NEW(pw, (grid + 1));
     double phi_m[MAXP * MAXP], se_m[MAXP * MAXP], phi_c[MAXP * MAXP], err_c[MAXP * MAXP];
     double phi_p[MAXP * MAXP], phi_x[MAXP * MAXP], u2m[MAXP * MAXP], u2s[MAXP * MAXP], u2e[MAXP * MAXP];
     FILE *f = run_open(&run, ".tsv",
@@ -288,7 +288,7 @@ int main(int argc, char **argv)
         for (int b = 0; b < nb; b++) {
             int pt = e * nb + b, B = (int)Bd[b];
             double eta = etas[e], c = linreg_noise_factor(N, B);
-            double ml[4096], *mlp = reps <= 4096 ? ml : malloc(reps * sizeof *mlp);
+            double ml[4096], *mlp = reps <= 4096 ? ml : sgdn_malloc(reps * sizeof *mlp);
             for (long j = 0; j < reps; j++)
                 mlp[j] = tmean[pt * reps + j];
             double m = stats_mean(mlp, reps), sem = stats_se(mlp, reps);

@@ -27,6 +27,7 @@
 #include "noisygd.h"
 #include "rng.h"
 #include "run.h"
+#include "err.h"
 #include "stats.h"
 
 typedef struct {
@@ -77,7 +78,11 @@ int main(int argc, char **argv)
 
     /* Gradient descent: deterministic. */
     long ngd = p.gdsteps / p.every + 1;
-    double *gd = malloc((size_t)ngd * 2 * sizeof *gd), th[2] = {p.th1, p.th2}, th2_half = 0;
+    long R0 = p.chains, ncp0 = (p.burn + p.meas) / p.every + 1;
+    /* the recorded trajectories: every chain, every --every-th iteration */
+    run_require_memory(&run, 16.0 * ((double)NVAR * R0 * ncp0 + ngd),
+                       "--chains x (--burn + --meas) / --every (recorded trajectories)");
+    double *gd = SGDN_NEW(gd, (size_t)ngd * 2), th[2] = {p.th1, p.th2}, th2_half = 0;
     for (long t = 0; t <= p.gdsteps; t++) {
         if (t % p.every == 0)
             gd[2 * (t / p.every)] = th[0], gd[2 * (t / p.every) + 1] = th[1];
@@ -90,8 +95,8 @@ int main(int argc, char **argv)
 
     /* Noisy chains, each with its own stream (seed, 1 + variant, chain). */
     long R = p.chains, S = p.burn + p.meas, ncp = S / p.every + 1;
-    double *traj = malloc((size_t)NVAR * R * ncp * 2 * sizeof *traj);
-    chain_result *res = malloc((size_t)NVAR * R * sizeof *res);
+    double *traj = SGDN_NEW(traj, sgdn_mul((size_t)NVAR * R, (size_t)ncp * 2));
+    chain_result *res = SGDN_NEW(res, (size_t)NVAR * R);
     int failed = 0;
 #pragma omp parallel for schedule(dynamic)
     for (long idx = 0; idx < NVAR * R; idx++) {

@@ -23,6 +23,7 @@
 #include "noisygd.h"
 #include "rng.h"
 #include "run.h"
+#include "err.h"
 #include "stats.h"
 
 typedef struct {
@@ -65,7 +66,7 @@ int main(int argc, char **argv)
     ngd_noise nz = {NGD_NOISE_HESS, p.c, NGD_F_TRACE};
     int K = (int)p.neta;
     long R = p.reps, nsteps = p.equil + p.window;
-    double *eta = malloc(K * sizeof *eta), *dT = malloc((size_t)K * R * sizeof *dT);
+    double *eta = SGDN_NEW(eta, K), *dT = SGDN_NEW(dT, (size_t)K * R);
     double th0[4] = {0, 0, p.phi0, p.phi1}, lam0[2];
     ngd_lambda(&L, th0, lam0, NULL, NULL);
     if (p.etamax * fmax(lam0[0], lam0[1]) > 0.9)
@@ -100,9 +101,9 @@ int main(int argc, char **argv)
     /* Predictions for each η: Theorem 1, −13η²c·window; the discrete
      * iteration by its mean-field moment recursion from the same start
      * (it includes the equilibration transient and the slow drift of λ). */
-    double *mean = malloc(K * sizeof *mean), *se = malloc(K * sizeof *se);
-    double *thm = malloc(K * sizeof *thm), *disc = malloc(K * sizeof *disc);
-    double *y = calloc(K, sizeof *y), *sy = calloc(K, sizeof *sy), *yd = calloc(K, sizeof *yd);
+    double *mean = SGDN_NEW(mean, K), *se = SGDN_NEW(se, K);
+    double *thm = SGDN_NEW(thm, K), *disc = SGDN_NEW(disc, K);
+    double *y = SGDN_NEW0(y, K), *sy = SGDN_NEW0(sy, K), *yd = SGDN_NEW0(yd, K);
     double grad2 = 52.0; /* ‖∇λ1 + ∇λ2‖² = ‖(4, 6)‖² */
     double Kw = (double)p.window, zmax = 0;
     for (int k = 0; k < K; k++) {

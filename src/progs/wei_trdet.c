@@ -26,6 +26,7 @@
 #include "noisygd.h"
 #include "rng.h"
 #include "run.h"
+#include "err.h"
 #include "stats.h"
 
 #define NNOISE 3
@@ -86,8 +87,8 @@ int main(int argc, char **argv)
                             {NGD_NOISE_THM2, p.csumsq, NGD_F_SUMSQ}};
     long R = p.reps, S = p.steps, ncp = S / p.every + 1;
     /* spectra[(s*R + j)*ncp + k][4]: T, Det, log Det, Σλ² at checkpoint k */
-    double *spec4 = malloc((size_t)NNOISE * R * ncp * 4 * sizeof *spec4);
-    run_result *res = malloc((size_t)NNOISE * R * sizeof *res);
+    double *spec4 = SGDN_NEW(spec4, (size_t)NNOISE * R * ncp * 4);
+    run_result *res = SGDN_NEW(res, (size_t)NNOISE * R);
     int failed = 0;
 #pragma omp parallel for schedule(dynamic)
     for (long idx = 0; idx < NNOISE * R; idx++) {
@@ -130,7 +131,7 @@ int main(int argc, char **argv)
     run_require_finite(&run, spec4, (size_t)NNOISE * R * ncp * 4, "spectrum");
 
     /* Mean-field curves (φ fluctuations neglected) for the figure. */
-    double *mf = malloc((size_t)NNOISE * ncp * 4 * sizeof *mf);
+    double *mf = SGDN_NEW(mf, (size_t)NNOISE * ncp * 4);
     for (int s = 0; s < NNOISE; s++) {
         double th[4] = {0, 0, p.phi0, p.phi1}, m2[2] = {0, 0};
         for (long t = 0; t <= S; t++) {

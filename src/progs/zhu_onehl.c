@@ -22,6 +22,7 @@
 #include "linalg.h"
 #include "rng.h"
 #include "run.h"
+#include "err.h"
 #include "stats.h"
 
 #define NW 3
@@ -148,8 +149,8 @@ __attribute__((target("popcnt"))) static void net_gram(const net *n, double *K)
 static int sym_extremes(int r, const double *M, double *lmin, double *lmax, double *y)
 {
     /* dsyevr needs room for all r eigenvalues in w, even for one */
-    double *a = malloc((size_t)r * r * sizeof *a), *w = malloc((size_t)r * sizeof *w);
-    double *z = y ? malloc((size_t)r * sizeof *z) : NULL;
+    double *a = SGDN_NEW(a, (size_t)r * r), *w = SGDN_NEW(w, (size_t)r);
+    double *z = y ? sgdn_malloc((size_t)r * sizeof *z) : NULL;
     lapack_int m, isuppz[2];
     memcpy(a, M, (size_t)r * r * sizeof *a);
     int info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, y ? 'V' : 'N', 'I', 'U', r, a, r, 0, 0, r, r, 0.0, &m, w,
@@ -174,7 +175,7 @@ static int sym_extremes(int r, const double *M, double *lmin, double *lmax, doub
  * J_j·u = (L y)_j.  L = J itself when D ≤ Na, L = K^{1/2} otherwise. */
 static void weighted(long Na, long r, long N, const double *L, const double *e, double *M)
 {
-    double *T = malloc(Na * r * sizeof *T);
+    double *T = SGDN_NEW(T, Na * r);
     for (long i = 0; i < Na; i++)
         for (long j = 0; j < r; j++)
             T[i * r + j] = e[i] * L[i * r + j] / N;
@@ -202,8 +203,8 @@ typedef struct {
 static void train(run_ctx *run, net *n, const params *p, rng_stream *r, FILE *fo, run_summary *sm)
 {
     long D = n->D, T = p->iters, K = p->ncheck;
-    double *g = malloc(D * sizeof *g), *mo = calloc(D, sizeof *mo), *v = calloc(D, sizeof *v);
-    double *Kg = malloc(n->N * n->N * sizeof *Kg);
+    double *g = SGDN_NEW(g, D), *mo = SGDN_NEW0(mo, D), *v = SGDN_NEW0(v, D);
+    double *Kg = SGDN_NEW(Kg, n->N * n->N);
     for (long k = 0; k < n->m; k++) {
         n->th[3 * k] = rng_normal(r), n->th[3 * k + 1] = rng_normal(r), n->th[3 * k + 2] = rng_normal(r);
     }
@@ -255,21 +256,21 @@ static void train(run_ctx *run, net *n, const params *p, rng_stream *r, FILE *fo
 static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2_result *q)
 {
     long N = n->N, D = n->D;
-    double *K = malloc(N * N * sizeof *K);
+    double *K = SGDN_NEW(K, N * N);
     net_forward(n, n->th, 1);
     net_gram(n, K);
     dyn_glm_traces tr;
     dyn_glm_traces_gram(N, D, K, n->c, n->r, &tr);
     /* the samples that contribute to H, F or Σ (ICML: φ not clipped) */
-    long Na = 0, *act = malloc(N * sizeof *act);
+    long Na = 0, *act = SGDN_NEW(act, N);
     for (long i = 0; i < N; i++)
         if (n->c[i] > 0 || n->r[i] != 0)
             act[Na++] = i;
-    double *ca = malloc(Na * sizeof *ca), *ra = malloc(Na * sizeof *ra);
+    double *ca = SGDN_NEW(ca, Na), *ra = SGDN_NEW(ra, Na);
     for (long i = 0; i < Na; i++)
         ca[i] = n->c[act[i]], ra[i] = n->r[act[i]];
     long rk = D <= Na ? D : Na;
-    double *L = calloc(Na * rk, sizeof *L);
+    double *L = SGDN_NEW0(L, Na * rk);
     if (D <= Na) { /* L = J (rows of the contributing samples) */
         for (long i = 0; i < Na; i++) {
             const double *x = n->x + 2 * act[i];
@@ -280,7 +281,7 @@ static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2
                 }
         }
     } else { /* L = K^{1/2} over the contributing samples */
-        double *Ka = malloc(Na * Na * sizeof *Ka);
+        double *Ka = SGDN_NEW(Ka, Na * Na);
         for (long i = 0; i < Na; i++)
             for (long j = 0; j < Na; j++)
                 Ka[i * Na + j] = K[act[i] * N + act[j]];
@@ -288,7 +289,7 @@ static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2
             run_fail(run, "Gram matrix not positive semidefinite");
         free(Ka);
     }
-    double *M = malloc(rk * rk * sizeof *M), *y = malloc(rk * sizeof *y), *Ju = malloc(Na * sizeof *Ju);
+    double *M = SGDN_NEW(M, rk * rk), *y = SGDN_NEW(y, rk), *Ju = SGDN_NEW(Ju, Na);
     double mu;
     weighted(Na, rk, N, L, ca, M); /* H */
     if (sym_extremes((int)rk, M, NULL, &mu, y))
@@ -309,7 +310,7 @@ static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2
 
     /* orderings: F = (1/N) Σ r_i² J_iJ_iᵀ (the uncentred second moment, the
      * paper's Fisher), H = (1/N) Σ c_i J_iJ_iᵀ */
-    double *e1 = malloc(Na * sizeof *e1), *e2 = malloc(Na * sizeof *e2), d = p->delta;
+    double *e1 = SGDN_NEW(e1, Na), *e2 = SGDN_NEW(e2, Na), d = p->delta;
     /* >>> snippet zhu-onehl-order */
     if (n->variant == 0) {
         /* Prop. 2 (orders in the PSD sense): F >= δ²H; F <= (δ+ε)²H with ε = max_i |φ(f_i) − y_i| − δ over
@@ -347,8 +348,8 @@ static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2
     free(K), free(act), free(ca), free(ra), free(L), free(M), free(y), free(Ju), free(e1), free(e2);
 
     /* H = Gauss–Newton a.e.: compare H v with a central difference of ∇L */
-    double *v = malloc(D * sizeof *v), *Hv = malloc(D * sizeof *Hv), *gp = malloc(D * sizeof *gp);
-    double *gm = malloc(D * sizeof *gm), *th0 = malloc(D * sizeof *th0), *sv = malloc(N * sizeof *sv);
+    double *v = SGDN_NEW(v, D), *Hv = SGDN_NEW(Hv, D), *gp = SGDN_NEW(gp, D);
+    double *gm = SGDN_NEW(gm, D), *th0 = SGDN_NEW(th0, D), *sv = SGDN_NEW(sv, N);
     rng_normal_fill(r, v, D);
     double vn = cblas_dnrm2((int)D, v, 1);
     cblas_dscal((int)D, 1.0 / vn, v, 1);
@@ -408,7 +409,7 @@ int main(int argc, char **argv)
 
     /* the data: x ~ N(0, I₂), labelled by a fixed line, shared by every net */
     long N = p.npoints;
-    double *x = malloc(2 * N * sizeof *x), *y = malloc(N * sizeof *y);
+    double *x = SGDN_NEW(x, 2 * N), *y = SGDN_NEW(y, N);
     rng_stream r0;
     rng_init(&r0, (uint64_t)run.seed, 0);
     for (long i = 0; i < N; i++) {
@@ -431,11 +432,11 @@ int main(int argc, char **argv)
      * (Coarse-grained: on a shared machine, fine-grained loops inside each
      * net spend their time at barriers.) */
     long nj = 2 * NW * p.seeds;
-    net *nets = calloc(nj, sizeof *nets);
-    rng_stream *rs = calloc(nj, sizeof *rs);
-    char **buf = calloc(nj, sizeof *buf);
-    size_t *blen = calloc(nj, sizeof *blen);
-    long *order = malloc(nj * sizeof *order);
+    net *nets = SGDN_NEW0(nets, nj);
+    rng_stream *rs = SGDN_NEW0(rs, nj);
+    char **buf = SGDN_NEW0(buf, nj);
+    size_t *blen = SGDN_NEW0(blen, nj);
+    long *order = SGDN_NEW(order, nj);
     double work = 0, done = 0;
     for (long j = 0; j < nj; j++) {
         int v = (int)(j / (NW * p.seeds)), wi = (int)(j / p.seeds % NW);
@@ -443,13 +444,13 @@ int main(int argc, char **argv)
         *n = (net){.variant = v, .N = N, .m = widths[v][wi], .x = x, .y = y, .delta = p.delta};
         n->D = 3 * n->m, n->words = (n->m + 63) / 64;
         n->a = v == 0 ? 1.0 / n->m : 1.0 / sqrt((double)n->m);
-        n->th = malloc(n->D * sizeof *n->th);
-        n->ak = malloc(n->m * sizeof *n->ak);
+        n->th = SGDN_NEW(n->th, n->D);
+        n->ak = SGDN_NEW(n->ak, n->m);
         for (long k = 0; k < n->m; k++)
             n->ak[k] = sgn_a(n, k);
-        n->f = malloc(N * sizeof *n->f), n->r = malloc(N * sizeof *n->r);
-        n->c = malloc(N * sizeof *n->c), n->loss = malloc(N * sizeof *n->loss);
-        n->mask = malloc(N * n->words * sizeof *n->mask);
+        n->f = SGDN_NEW(n->f, N), n->r = SGDN_NEW(n->r, N);
+        n->c = SGDN_NEW(n->c, N), n->loss = SGDN_NEW(n->loss, N);
+        n->mask = SGDN_NEW(n->mask, N * n->words);
         order[j] = j;
         work += n->m;
     }

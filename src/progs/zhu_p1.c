@@ -27,6 +27,7 @@
 #include "linalg.h"
 #include "rng.h"
 #include "run.h"
+#include "err.h"
 #include "stats.h"
 
 typedef struct {
@@ -51,15 +52,15 @@ static void dense_instance(const params *p, uint64_t seed, long i, instance *in)
     int k = 1 + (int)rng_uniform_int(&r, 5);
     double d = 0.5 + 2.0 * rng_uniform(&r), s = pow(10.0, -2.0 + 4.0 * rng_uniform(&r));
     size_t nn = (size_t)D * D;
-    double *lam = malloc(D * sizeof *lam), *Q = malloc(nn * sizeof *Q), *H = malloc(nn * sizeof *H);
-    double *S = malloc(nn * sizeof *S), *U = malloc(nn * sizeof *U), *w = malloc(D * sizeof *w);
+    double *lam = SGDN_NEW(lam, D), *Q = SGDN_NEW(Q, nn), *H = SGDN_NEW(H, nn);
+    double *S = SGDN_NEW(S, nn), *U = SGDN_NEW(U, nn), *w = SGDN_NEW(w, D);
     double tail = pow(D, -d);
     for (int j = 0; j < D; j++)
         lam[j] = s * (j == 0 ? 1.0 : j < k ? tail + (1 - tail) * rng_uniform(&r) : tail * rng_uniform(&r));
     linalg_random_orthogonal(D, &r, Q);
     linalg_sym_from_eig(D, Q, lam, H);
     int rank = 1 + (int)rng_uniform_int(&r, (uint64_t)D);
-    double *G = malloc((size_t)D * rank * sizeof *G);
+    double *G = SGDN_NEW(G, (size_t)D * rank);
     rng_normal_fill(&r, G, (size_t)D * rank);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, D, D, rank, 1.0 / rank, G, rank, G, rank, 0.0, S, D);
     double c = 3.0 * rng_uniform(&r) * linalg_trace(D, S) / D * sqrt((double)D);
@@ -92,7 +93,7 @@ static void dense_instance(const params *p, uint64_t seed, long i, instance *in)
 static double growth_replicate(rng_stream *r, int D, int k, double d, double *bound)
 {
     double tail = pow(D, -d), trH = 1.0, wsum = 0.0, hw = 0.0;
-    double *lam = malloc(D * sizeof *lam);
+    double *lam = SGDN_NEW(lam, D);
     lam[0] = 1.0;
     for (int j = 1; j < D; j++) {
         lam[j] = j < k ? tail + (1 - tail) * rng_uniform(r) : tail * rng_uniform(r);
@@ -122,7 +123,7 @@ static double growth_meanfield(int D, int k, double d)
 
 static void part_a(const params *p, run_ctx *run)
 {
-    instance *in = malloc(p->inst * sizeof *in);
+    instance *in = SGDN_NEW(in, p->inst);
 #pragma omp parallel for schedule(dynamic)
     for (long i = 0; i < p->inst; i++)
         dense_instance(p, (uint64_t)run->seed, i, &in[i]);
@@ -178,11 +179,11 @@ static void part_b(const params *p, run_ctx *run)
     int nfit = (int)(p->dhi_exp - p->fit_from + 1);
     double alpha = 0.01, z = stats_z_bonferroni(alpha, nd);
     FILE *f = run_open(run, "-growth.tsv", "d\tD\tmean_R\tse_R\tmeanfield_R\tmean_bound\tpaper_rate_D^(2d-1)");
-    double *ratios = malloc((size_t)R * sizeof *ratios), *bounds = malloc((size_t)R * sizeof *bounds);
+    double *ratios = SGDN_NEW(ratios, (size_t)R), *bounds = SGDN_NEW(bounds, (size_t)R);
     for (int id = 0; id < nd; id++) {
         double d = p->ds.v[id];
-        double *lx = malloc(nD * sizeof *lx), *ly = malloc(nD * sizeof *ly), *sy = malloc(nD * sizeof *sy);
-        double *lm = malloc(nD * sizeof *lm);
+        double *lx = SGDN_NEW(lx, nD), *ly = SGDN_NEW(ly, nD), *sy = SGDN_NEW(sy, nD);
+        double *lm = SGDN_NEW(lm, nD);
         for (int j = 0; j < nD; j++) {
             int D = 1 << (p->dlo_exp + j);
 #pragma omp parallel for schedule(dynamic)

@@ -17,6 +17,7 @@
 #include "dynamics.h"
 #include "rng.h"
 #include "run.h"
+#include "err.h"
 #include "stats.h"
 
 #define ND 7
@@ -43,7 +44,7 @@ static const double C45 = 0.70710678118654752440; /* cos π/4 = sin π/4 */
 static void toy_make(toy *t, long N, rng_stream *r)
 {
     t->N = N;
-    t->x = malloc(2 * N * sizeof *t->x);
+    t->x = SGDN_NEW(t->x, 2 * N);
     for (long k = 0; k < N; k++) {
         double z1 = 0.01 * sqrt(10.0) * rng_normal(r), z2 = 0.01 * rng_normal(r);
         t->x[2 * k] = z1 * C45 + z2 * C45;
@@ -97,7 +98,7 @@ static int toy_run(const toy *t, const params *p, dyn_kind kind, rng_stream *r, 
 {
     long N = t->N;
     double w[2] = {1.0, 1.0}, g[2], H[4], eps[2];
-    double *G = malloc(2 * N * sizeof *G);
+    double *G = SGDN_NEW(G, 2 * N);
     dyn_config cfg = dyn_config_all(p->noise, 2, 2);
     dyn_sigma S;
     dyn_hess Hk;
@@ -173,7 +174,7 @@ int main(int argc, char **argv)
     /* loss surface for the contours */
     FILE *fc = run_open(&run, "-surface.tsv", "w1\tw2\tlog10_L");
     {
-        double g[2], H[4], *G = malloc(2 * p.npoints * sizeof *G);
+        double g[2], H[4], *G = SGDN_NEW(G, 2 * p.npoints);
         for (int i = 0; i <= 120; i++) {
             for (int j = 0; j <= 120; j++) {
                 double w[2] = {-2 + 4.0 * i / 120, -2 + 4.0 * j / 120};
@@ -189,7 +190,7 @@ int main(int argc, char **argv)
     long T = p.iters;
     FILE *ft = run_open(&run, "-traj.tsv", "dyn\tname\tt\tw1\tw2\tL\ttr_H_Sigma\ttr_H_Sigma_sgd_normalised");
     double trHS0[ND];
-    double *traj = malloc(5 * (T + 1) * sizeof *traj);
+    double *traj = SGDN_NEW(traj, 5 * (T + 1));
     for (int d = 0; d < ND; d++) {
         rng_stream r;
         rng_init_sub(&r, (uint64_t)run.seed, 1 + (uint64_t)kinds[d], 0);
@@ -210,7 +211,7 @@ int main(int argc, char **argv)
 
     /* success rates: run j of dynamic d uses stream (seed, 1 + kind, j) */
     long succ[ND];
-    int *ok = malloc(p.runs * sizeof *ok);
+    int *ok = SGDN_NEW(ok, p.runs);
     for (int d = 0; d < ND; d++) {
 #pragma omp parallel for schedule(dynamic, 16)
         for (long j = 0; j < p.runs; j++) {
