@@ -11,11 +11,11 @@
  *         indices drawn uniformly with replacement;
  *   PLD   w ← w − η∇L + ηλ2 √(1 + λ1(w − w*)²) ⊙ ξ  (λ1 = 0: GLD),
  *         λ2² = Tr C_SGD(w*)/2 so that the noise traces at w* agree.
- * Success: after 500 steps w lies outside the basin of w*, i.e. some
- * coordinate is below the ridge s_j of L_j between −1 and 1.
- * The λ1 that should mimic SGD comes from the quadratic fit of
- * Tr C_SGD(w* + δ(1,1)) = c0 + c1δ + c2δ²: PLD's trace along that line is
- * 2λ2²(1 + λ1δ²), so λ1 = c2/c0.
+ * Success: after 500 steps w is finite and outside the basin of w*, i.e.
+ * some coordinate is below the ridge s_j of L_j between −1 and 1.  A run
+ * whose iterate overflows (beyond 1e6) diverged: it is counted apart, never
+ * as an escape.  λ1 is matched to SGD's noise as λ2 is (match_lambda1);
+ * the paper's own grid 16..36 is run beside it, and a decade grid above.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -163,6 +163,24 @@ static int find_lambda(const opts_list *l, double v)
     return -1;
 }
 
+/* (p_a − p_b) in SE of the difference, p = escapes/n, with the diverged
+ * runs of each side counted as escapes or not, whichever is worse for the
+ * check: for "a above b" (eq = 0) the smallest z, for "a equals b" (eq = 1)
+ * the z of largest magnitude. */
+static double z_worst(double pa, long da, double pb, long db, long n, int eq)
+{
+    double best = NAN;
+    for (int ia = 0; ia < 2; ia++)
+        for (int ib = 0; ib < 2; ib++) {
+            double a = pa + ia * (double)da / n, b = pb + ib * (double)db / n;
+            double sa = sqrt(fmax(a * (1 - a), 1.0 / n) / n), sb = sqrt(fmax(b * (1 - b), 1.0 / n) / n);
+            double z = (a - b) / hypot(sa, sb);
+            if (isnan(best) || (eq ? fabs(z) > fabs(best) : z < best))
+                best = z;
+        }
+    return best;
+}
+
 static void row(run_ctx *run, check_tests t, const char *check, claim_rel rel, double m, double p, double tol,
                 const char *basis, const char *note)
 {
@@ -207,7 +225,7 @@ int main(int argc, char **argv)
     char note[256], check[200], key[64];
     const double scales[2] = {1.0, 0.9};
     int nl = lams.n, nd = nl + 2; /* dynamics: SGD, PLD for each λ1, PLD at the matched λ1 */
-    double succ[2][OPTS_LIST_MAX + 1], se[2][OPTS_LIST_MAX + 1];
+    double succ[2][OPTS_LIST_MAX + 1];
     long ndiv[2][OPTS_LIST_MAX + 1];
     double lam_fit = 0, r2 = 0, r2q = 0, c2q = 0, tr0s[2], l2s[2];
     FILE *f = run_open(&run, ".tsv", "loss_scale\tdynamic\tlambda1\tsuccess\tlo99\thi99\tcount\truns\tdiverged");
@@ -268,18 +286,13 @@ int main(int argc, char **argv)
             for (long i = 0; i < runs; i++)
                 k += res[i] == 1, div += res[i] < 0;
             const char *name = dyn ? (dyn > nl ? "PLD-matched" : l1 > 0 ? "PLD" : "GLD") : "SGD";
-            /* A divergence is never an escape.  SGD, GLD and the paper's grid
-             * enter the checks as escape rates: a divergence there ends the
-             * run.  Above the grid (and at the matched λ1) it is the finding
-             * itself, counted apart and only ever lowering an escape rate. */
-            if (div && (dyn == 0 || (dyn <= nl && l1 <= ltop)))
-                run_fail(&run, "diverged: %ld of %ld %s runs (lambda1 = %g, loss scale %g) left every basin through overflow",
-                         div, runs, name, l1, scales[sc]);
+            /* A divergence is never an escape: it is counted apart, and each
+             * check below counts it on whichever side makes the check harder
+             * to pass, so a divergence can never make a check pass. */
             ndiv[sc][dyn] = div;
             double lo, hi;
             stats_binom_wilson(k, runs, 0.01, &lo, &hi);
             succ[sc][dyn] = (double)k / runs;
-            se[sc][dyn] = sqrt(fmax(succ[sc][dyn] * (1 - succ[sc][dyn]), 1.0 / runs) / runs);
             fprintf(f, "%g\t%s\t%g\t%.5f\t%.5f\t%.5f\t%ld\t%ld\t%ld\n", scales[sc], name, l1, succ[sc][dyn], lo, hi, k,
                     runs, div);
             run_progress(&run, "dynamics", (sc * nd + dyn + 1.0) / (2 * nd));
@@ -292,7 +305,8 @@ int main(int argc, char **argv)
      * relations fixed by the paper's statements (Fig. 4, Sec. 5.2, 7.5.3). */
     double z = stats_z_two_sided(0.01);
     int imatch = nl + 1;
-#define DZ(a, b, c, d) ((succ[a][b] - succ[c][d]) / hypot(se[a][b], se[c][d]))
+#define DZ(a, b, c, d) z_worst(succ[a][b], ndiv[a][b], succ[c][d], ndiv[c][d], runs, 0)
+#define DZE(a, b, c, d) z_worst(succ[a][b], ndiv[a][b], succ[c][d], ndiv[c][d], runs, 1)
     snprintf(check, sizeof check, "success(PLD, lambda1 = %g) - success(GLD), in SE", ltop);
     snprintf(note, sizeof note, "%.3f vs %.3f (%ld runs each); above the grid PLD leaves the basin only by diverging (%ld of %ld at lambda1 = %g)",
              succ[0][itop], succ[0][1], runs, ndiv[0][nl], runs, lams.v[nl - 1]);
@@ -302,15 +316,16 @@ int main(int argc, char **argv)
         "GLD below SGD: difference >= 2.58 SE", note);
     snprintf(check, sizeof check, "success(PLD, lambda1 = %g, the paper's match) - success(SGD), in SE", lpaper);
     snprintf(note, sizeof note, "PLD %.3f, SGD %.3f", succ[0][ipap], succ[0][0]);
-    row(&run, CHECK_PAPER, check, REL_EQ, DZ(0, ipap, 0, 0), 0, z, "mimics SGD: |difference| <= 2.58 SE", note);
+    row(&run, CHECK_PAPER, check, REL_EQ, DZE(0, ipap, 0, 0), 0, z, "mimics SGD: |difference| <= 2.58 SE", note);
     snprintf(note, sizeof note, "matched lambda1 = %.0f (R2 = %.3f): PLD %.3f (%ld diverged), SGD %.3f", lam_fit, r2,
              succ[0][imatch], ndiv[0][imatch], succ[0][0]);
-    row(&run, CHECK_PAPER, "success(PLD, matched lambda1) - success(SGD), in SE", REL_EQ, DZ(0, imatch, 0, 0), 0, z,
+    row(&run, CHECK_PAPER, "success(PLD, matched lambda1) - success(SGD), in SE", REL_EQ, DZE(0, imatch, 0, 0), 0, z,
         "mimics SGD: |difference| <= 2.58 SE", note);
     snprintf(note, sizeof note, "L: %.3f, 0.9L: %.3f", succ[0][0], succ[1][0]);
     row(&run, CHECK_PAPER, "SGD: success(L) - success(0.9 L), in SE", REL_GE, DZ(0, 0, 1, 0), z, 0,
         "flatter escaped less: difference >= 2.58 SE", note);
 #undef DZ
+#undef DZE
     for (int sc = 0; sc < 2; sc++)
         for (int d = 0; d < nd; d++) {
             if (d > nl)

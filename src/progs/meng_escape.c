@@ -172,12 +172,12 @@ static height one_height(run_ctx *run, model *M, double dL0, long reps, long max
     return h;
 }
 
-static void write_heights(FILE *f, const char *name, const height *h, int n)
+static void write_heights(FILE *f, const char *name, const height *h, int n, double eta)
 {
     for (int i = 0; i < n; i++)
-        fprintf(f, "%s\t%g\t%.5g\t%.6g\t%.4g\t%ld\t%ld\t%.6g\t%.2g\t%.6g\t%.6g\t%.6g\t%.5g\n", name, h[i].dL0,
+        fprintf(f, "%s\t%g\t%.5g\t%.6g\t%.4g\t%ld\t%ld\t%.6g\t%.2g\t%.6g\t%.6g\t%.6g\t%.5g\t%g\n", name, h[i].dL0,
                 h[i].dL, h[i].e.mean, h[i].e.se, h[i].e.escaped, h[i].e.n, h[i].chain, h[i].cerr, h[i].ito,
-                h[i].paper_fp, h[i].lemma, h[i].X);
+                h[i].paper_fp, h[i].lemma, h[i].X, eta);
     fprintf(f, "\n\n");
 }
 
@@ -469,7 +469,7 @@ int main(int argc, char **argv)
             x[i] = sqrt(0.05) * rng_normal(&r);
         pwell_init(&M.w, Ha, Hb, x, NDATA);
     }
-    FILE *f = run_open(&run, ".tsv", "dynamic\tdL0\tdL\tmean_steps\tse\tescaped\truns\tchain_exact\tchain_err\tito_sde\tpaper_fp\tlemma6\tX");
+    FILE *f = run_open(&run, ".tsv", "dynamic\tdL0\tdL\tmean_steps\tse\tescaped\truns\tchain_exact\tchain_err\tito_sde\tpaper_fp\tlemma6\tX\teta");
     height hp[MAXH], hg[MAXH], hf[MAXH];
     uint64_t stream = 1;
     double nsteps_all = pldL.n * 2 + gldL.n + sgdL.n + twoL.n;
@@ -477,13 +477,13 @@ int main(int argc, char **argv)
         hp[i] = one_height(&run, &M, pldL.v[i], reps, maxsteps, (int)ngrid, seed, stream, st);
         run_progress(&run, "barriers", stream / nsteps_all);
     }
-    write_heights(f, "PLD", hp, pldL.n);
+    write_heights(f, "PLD", hp, pldL.n, eta);
     M.kind = GLD;
     for (int i = 0; i < gldL.n; i++, stream++) {
         hg[i] = one_height(&run, &M, gldL.v[i], reps, maxsteps, (int)ngrid, seed, stream, st);
         run_progress(&run, "barriers", stream / nsteps_all);
     }
-    write_heights(f, "GLD", hg, gldL.n);
+    write_heights(f, "GLD", hg, gldL.n, eta);
 
     /* SGD (batch 1): escapes within the cap, against the exact chain */
     M.kind = SGD;
@@ -510,8 +510,8 @@ int main(int argc, char **argv)
         sr[i].chain = Tg[1], sr[i].cerr = fabs(Tg[1] - Tg[0]), sr[i].Cw = Cvar(ws, &M);
         sr[i].gauss = nystrom_exit(&run, &M, ws, s, (int)ngrid, &(double){0});
         sr[i].dL = pwell_loss(&M.w, s) - pwell_loss(&M.w, ws), sr[i].dL0 = sgdL.v[i];
-        fprintf(f, "SGD\t%g\t%.5g\t%.6g\t%.4g\t%ld\t%ld\t%.6g\t%.2g\tnan\tnan\tnan\tnan\n", sgdL.v[i], sr[i].dL,
-                sr[i].e.mean, sr[i].e.se, sr[i].e.escaped, reps, sr[i].chain, sr[i].cerr);
+        fprintf(f, "SGD\t%g\t%.5g\t%.6g\t%.4g\t%ld\t%ld\t%.6g\t%.2g\tnan\tnan\tnan\tnan\t%g\n", sgdL.v[i], sr[i].dL,
+                sr[i].e.mean, sr[i].e.se, sr[i].e.escaped, reps, sr[i].chain, sr[i].cerr, eta);
         run_progress(&run, "barriers", stream / nsteps_all);
     }
     fprintf(f, "\n\n");
@@ -522,7 +522,7 @@ int main(int argc, char **argv)
         hf[i] = one_height(&run, &M, pldL.v[i], reps, maxsteps, (int)ngrid, seed, stream, st);
         run_progress(&run, "barriers", stream / nsteps_all);
     }
-    write_heights(f, "PLD-fine", hf, pldL.n);
+    write_heights(f, "PLD-fine", hf, pldL.n, etaf);
     run_close(&run, f);
 
     /* ---- Theorem 7 at the fine step: 1-D and 2-D under C = c(L) -------- */
