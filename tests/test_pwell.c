@@ -1,6 +1,7 @@
 /* test_pwell.c — the barrier family: the O(log n) gradient against the
  * direct sum and finite differences of the loss, the critical points, and
- * the Kesten index against a closed case and its small-step limit. */
+ * the Kesten index against a closed case and its small-step limit, and the
+ * exact SGD chain against Monte Carlo. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -54,8 +55,34 @@ static void test_kesten(void **state)
     assert_true(isnan(a));
 }
 
+/* The exact SGD chain against Monte Carlo of the same iteration. */
+static void test_sgd_chain(void **state)
+{
+    (void)state;
+    double x[5] = {-0.3, -0.1, 0.0, 0.15, 0.4};
+    pwell p;
+    pwell_init(&p, 4, 4, x, 5);
+    pwell_set_barrier(&p, 0.3);
+    double ws, s, eta = 0.3;
+    assert_int_equal(pwell_critical(&p, &ws, &s), 0);
+    double T = pwell_sgd_exit_time(&p, eta, ws - 2, s, ws, 3000);
+    assert_true(isfinite(T) && T > 1);
+    rng_stream r;
+    double sum = 0, sum2 = 0;
+    const int n = 20000;
+    for (int i = 0; i < n; i++) {
+        rng_init_sub(&r, 5, 1, (uint64_t)i);
+        long t = pwell_sgd_escape(&p, eta, ws, s, 100000000, &r);
+        assert_true(t > 0);
+        sum += t, sum2 += (double)t * t;
+    }
+    double m = sum / n, se = sqrt((sum2 / n - m * m) / n);
+    assert_true(fabs(m - T) < 4 * se + 0.01 * T);
+    pwell_free(&p);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_grad), cmocka_unit_test(test_kesten)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_grad), cmocka_unit_test(test_kesten), cmocka_unit_test(test_sgd_chain)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
