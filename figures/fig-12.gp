@@ -13,7 +13,7 @@ set ylabel "fraction of runs"
 set logscale x
 set xrange [0.7:30000]
 set yrange [-0.05:1.05]
-set key at graph 0.02, 0.9 left top font ",7" width -2
+set key at graph 0.2, 0.95 left top font ",7" width 1
 plot f index 0 every ::1 u ($3>0?$3:1):4:5:6 w yerrorbars lt 1 ps 0.8 title "escaped, L", \
      f index 1 every ::1 u ($3>0?$3*1.15:1.15):4:5:6 w yerrorbars lt 2 ps 0.8 title "escaped, 0.9 L", \
      f index 0 every ::1 u ($3>0?$3:1):($9/$8) w p lt 1 pt 6 ps 1.0 title "diverged, L", \
