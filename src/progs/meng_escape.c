@@ -424,7 +424,7 @@ int main(int argc, char **argv)
 {
     run_ctx run;
     run_begin(&run, "meng_escape", "MENG-L6/T7: mean escape time vs barrier height, PLD vs GLD vs SGD", argc, argv);
-    long reps = run.ci ? 300 : 400, ngrid = run.ci ? 400 : 700, reps2 = run.ci ? 400 : 500;
+    long reps = run.ci ? 300 : 400, repsp = run.ci ? 600 : 800, ngrid = run.ci ? 400 : 700, reps2 = run.ci ? 400 : 500;
     long maxsteps = 20000000, sgd_max = run.ci ? 50000 : 200000;
     double Ha = 4, Hb = 4, l1 = 1, l2 = 4, sigma = 4, eta = 0.1, h2 = 4, etaf = 0.01;
     opts_list pldL = {6, {1, 2, 4, 8, 16, 32}}, gldL = {6, {1, 2, 3, 4, 5, 6}}, sgdL = {2, {0.5, 1}},
@@ -432,7 +432,8 @@ int main(int argc, char **argv)
     if (!run.ci)
         gldL = (opts_list){8, {1, 2, 3, 4, 5, 6, 7, 8}};
     opts_spec spec[] = {
-        {"reps", OPT_INT, &reps, 2, 1e7, "escape runs per barrier height and dynamic"},
+        {"reps", OPT_INT, &reps, 2, 1e7, "escape runs per barrier height, GLD and SGD"},
+        {"reps-pld", OPT_INT, &repsp, 2, 1e7, "escape runs per barrier height, PLD (both steps)"},
         {"reps2", OPT_INT, &reps2, 2, 1e7, "escape runs per barrier, Theorem 7 (1-D and 2-D)"},
         {"grid", OPT_INT, &ngrid, 50, 4000, "Nystrom nodes for the exact mean exit time"},
         {"maxsteps", OPT_INT, &maxsteps, 10, 1e12, "cap on steps per run (PLD, GLD, Theorem 7)"},
@@ -463,7 +464,7 @@ int main(int argc, char **argv)
     if (kap <= 1)
         run_usage_error(&run, "kappa = Ha/(eta lambda1 lambda2^2) must exceed 1 (the 2-D density must normalise)");
     uint64_t seed = (uint64_t)run.seed;
-    long *st = SGDN_NEW(st, reps > reps2 ? reps : reps2);
+    long *st = SGDN_NEW(st, reps > reps2 ? (reps > repsp ? reps : repsp) : (reps2 > repsp ? reps2 : repsp));
 
     model M = {.kind = PLD, .l1 = l1, .l2 = l2, .sigma = sigma, .eta = eta, .kap = kap};
     {
@@ -479,7 +480,7 @@ int main(int argc, char **argv)
     uint64_t stream = 1;
     double nsteps_all = pldL.n * 2 + gldL.n + sgdL.n + twoL.n;
     for (int i = 0; i < pldL.n; i++, stream++) {
-        hp[i] = one_height(&run, &M, pldL.v[i], reps, maxsteps, (int)ngrid, seed, stream, st);
+        hp[i] = one_height(&run, &M, pldL.v[i], repsp, maxsteps, (int)ngrid, seed, stream, st);
         run_progress(&run, "barriers", stream / nsteps_all);
     }
     write_heights(f, "PLD", hp, pldL.n, eta);
@@ -537,7 +538,7 @@ int main(int argc, char **argv)
     /* PLD at the fine step: λ2² scaled by η/η_f keeps κ and ησg */
     M.kind = PLD, M.eta = etaf, M.l2 = l2 * sqrt(eta / etaf);
     for (int i = 0; i < pldL.n; i++, stream++) {
-        hf[i] = one_height(&run, &M, pldL.v[i], reps, maxsteps, (int)ngrid, seed, stream, st);
+        hf[i] = one_height(&run, &M, pldL.v[i], repsp, maxsteps, (int)ngrid, seed, stream, st);
         run_progress(&run, "barriers", stream / nsteps_all);
     }
     write_heights(f, "PLD-fine", hf, pldL.n, etaf);
@@ -571,6 +572,7 @@ int main(int argc, char **argv)
     l6_checks(&run, hp, hg, hf, pldL.n, gldL.n, sr, sgdL.n, sgd_max, eta, etaf, sigma, kap, Ha, l1 * sg);
     t7_checks(&run, &t7, h1, e2, twoL.n, kap);
     run_value(&run, "reps", "%ld", reps);
+    run_value(&run, "reps-pld", "%ld", repsp);
     run_value(&run, "reps2", "%ld", reps2);
     run_value(&run, "kappa", "%.3g", kap);
     run_value(&run, "Ha", "%g", Ha);
