@@ -17,7 +17,7 @@ set logscale y
 set format y "10^{%L}"
 set xlabel "barrier height ΔL"
 set ylabel "mean escape time (steps)"
-set key top right font ",6" samplen 1.2 spacing 0.9 width -1
+set key top right font ",6" samplen 1.2 spacing 0.9 width 1
 set logscale x
 set format x "%g"
 set xrange [0.2:40]
@@ -39,7 +39,7 @@ set format x "%g"
 set xlabel "X = 1 + 2ΔL/(κησ_g)"
 set ylabel "mean escape time η·steps"
 set xrange [1:20]
-set key top left font ",6"
+set key top left font ",6" width 2
 plot f index 0 u 13:($4*$14):(2.58*$5*$14) w yerrorbars lt 1 title "PLD, η = 0.1", \
      f index 0 u 13:($8*$14) w l lt 1 title "exact iteration", \
      f index 3 u 13:($4*$14):(2.58*$5*$14) w yerrorbars lt 5 title "PLD, fine η", \
@@ -54,7 +54,8 @@ set xlabel "X_b (Theorem 7 well, fine η)"
 set ylabel "τ(2-D) / τ(1-D)"
 set xrange [4:20]
 set yrange [0.15:3]
-set key top right font ",6"
+set ytics ("0.2" 0.2, "0.3" 0.3, "0.5" 0.5, "1" 1, "2" 2)
+set key top right font ",6" width 2
 plot f7 u 2:11:(2.58*$12) w yerrorbars lt 1 title "measured (99 %)", \
      f7 u 2:13 w l lt 2 dt 2 title "Theorem 7", \
      f7 u 2:14 w l lt 3 title "corrected X_b^{−1/2}"
