@@ -11,7 +11,7 @@
 figheight = 2.9
 load "figures/style.gp"
 f  = datadir."/meng_escape.tsv"
-f7 = datadir."/meng_escape-2d.tsv"
+f7 = datadir."/meng_thm7.tsv"
 set multiplot layout 1,3
 set logscale y
 set format y "10^{%L}"
