@@ -132,6 +132,14 @@ double linreg_radial_var(double rho, void *p);
  * which linreg_lyapunov_population evaluates by nested adaptive quadrature
  * (GSL QAGS/QAGIU) with an absolute error estimate.  Small η:
  * λ ≈ −η + (η²/2B)(d + B − 5 + ...) for B = 1: −η + η²(d − 4)/2. */
+/* The tail of the stationary law of the same population chain (Kesten):
+ * P(|θ − θ*| > r) ∝ r^{−2s} for large r, where s > 0 solves
+ *     E[((1 − ηS/B)² + η²SQ/B²)^s] = 1   (E|Me|^{2s} = 1),
+ * the positive root beside s = 0 when λ < 0.  Then P(L − L* > x) ∝ x^{−s}
+ * (H ≈ I) and the mean first-passage time to a high level C·L* grows as
+ * C^s.  Nested quadrature as above and bisection; err is the final bracket.
+ * Returns 0, or -1 (λ ≥ 0, or the quadrature failed). */
+int linreg_kesten_population(int d, int B, double eta, double *s, double *err);
 double linreg_tangent_step(linreg_sgd *s, const linreg_data *D, double eta, double *e, rng_stream *r);
 int linreg_lyapunov_population(int d, int B, double eta, double *lambda, double *err);
 

@@ -355,3 +355,79 @@ int linreg_lyapunov_population(int d, int B, double eta, double *lambda, double 
     *err = 0.5 * (e1 + e2);
     return st || !isfinite(*lambda) ? -1 : 0;
 }
+
+/* --- the Kesten tail index of the population chain ----------------------- */
+typedef struct {
+    int d, B;
+    double eta, S, s;
+    gsl_integration_workspace *wi;
+} kesten_par;
+
+static double kesten_inner(double Q, void *vp)
+{
+    const kesten_par *p = vp;
+    double a = 1 - p->eta * p->S / p->B, b = p->eta * p->eta * p->S / ((double)p->B * p->B);
+    return pow(a * a + b * Q, p->s) * chisq_pdf(Q, p->d - 1);
+}
+
+static double kesten_outer(double S, void *vp)
+{
+    kesten_par *p = vp;
+    double v, e;
+    if (p->d == 1) {
+        double a = 1 - p->eta * S / p->B;
+        v = pow(a * a, p->s);
+    } else {
+        p->S = S;
+        gsl_function F = {kesten_inner, p};
+        gsl_integration_qagiu(&F, 0, 1e-13, 1e-10, 1000, p->wi, &v, &e);
+    }
+    return v * chisq_pdf(S, p->B);
+}
+
+/* E|Me|^{2s} − 1 */
+static int kesten_moment(kesten_par *p, double s, double *g)
+{
+    gsl_integration_workspace *wo = gsl_integration_workspace_alloc(1000);
+    p->s = s;
+    gsl_function F = {kesten_outer, p};
+    double s0 = p->B / p->eta, v1, e1, v2, e2;
+    int st = gsl_integration_qags(&F, 0, s0, 1e-13, 1e-10, 1000, wo, &v1, &e1);
+    st |= gsl_integration_qagiu(&F, s0, 1e-13, 1e-10, 1000, wo, &v2, &e2);
+    gsl_integration_workspace_free(wo);
+    *g = v1 + v2 - 1;
+    return st || !isfinite(*g) ? -1 : 0;
+}
+
+int linreg_kesten_population(int d, int B, double eta, double *s, double *err)
+{
+    if (d < 1 || B < 1 || !(eta > 0))
+        return -1;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    kesten_par p = {d, B, eta, 0, 0, gsl_integration_workspace_alloc(1000)};
+    /* g(s) = E A^s − 1 is convex with g(0) = 0 and g'(0) = 2λ < 0: bracket
+     * the positive root between the first s with g < 0 and the first with
+     * g > 0, then bisect (g is smooth; 60 halvings reach rounding). */
+    double lo = 1e-3, hi = 1, g;
+    int st = kesten_moment(&p, lo, &g);
+    if (!st && !(g < 0))
+        st = -1; /* λ ≥ 0: no stationary tail */
+    while (!st && (st = kesten_moment(&p, hi, &g)) == 0 && g < 0) {
+        lo = hi, hi *= 2;
+        if (hi > 1e3)
+            st = -1;
+    }
+    for (int it = 0; !st && it < 60 && hi - lo > 1e-9 * hi; it++) {
+        double mid = 0.5 * (lo + hi);
+        st = kesten_moment(&p, mid, &g);
+        if (g < 0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    gsl_integration_workspace_free(p.wi);
+    gsl_set_error_handler(old);
+    *s = 0.5 * (lo + hi);
+    *err = hi - lo;
+    return st ? -1 : 0;
+}

@@ -203,13 +203,28 @@ static void lyapunov_population(void **state)
     linreg_data_free(&D);
 }
 
+/* Closed forms of the Kesten root: for B = 1
+ * E A = 1 − 2η + η²(d + 2), so s = 1 exactly where that equals 1
+ * (d = 18 at η = 0.1; d = 1 at η = 2/3). */
+static void kesten_population(void **state)
+{
+    (void)state;
+    double s, err;
+    assert_int_equal(linreg_kesten_population(18, 1, 0.1, &s, &err), 0);
+    assert_true(fabs(s - 1) < 1e-6);
+    assert_int_equal(linreg_kesten_population(1, 1, 2.0 / 3.0, &s, &err), 0);
+    assert_true(fabs(s - 1) < 1e-6);
+    /* unstable chain (λ > 0): no root */
+    assert_int_equal(linreg_kesten_population(30, 1, 0.1, &s, &err), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(noise_b1),        cmocka_unit_test(noise_b7),
         cmocka_unit_test(noise_full_batch), cmocka_unit_test(step_and_loss),
         cmocka_unit_test(phi_fit),         cmocka_unit_test(radial_matches_population),
-        cmocka_unit_test(lyapunov_population),
+        cmocka_unit_test(lyapunov_population), cmocka_unit_test(kesten_population),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
