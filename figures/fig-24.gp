@@ -14,7 +14,7 @@ set logscale xy
 set format y "10^{%L}"
 set xlabel "C = L/L*"
 set ylabel "mean first-passage time t_p"
-set key top left font ",8"
+set key bottom right font ",8"
 plot for [i=0:nd-1] f index i u 2:3:(1.96*$4) w yerrorbars lt i+1 pt 7 ps 0.4 title sprintf("SGD, d = %s", dname(i)), \
      for [i=0:nd-1] f index i u 2:5 w l lt i+1 dt 2 lw 0.8 notitle, \
      for [i=0:nd-1] f index i u 2:7 w l lt i+1 lw 0.8 notitle, \
@@ -23,8 +23,8 @@ plot for [i=0:nd-1] f index i u 2:3:(1.96*$4) w yerrorbars lt i+1 pt 7 ps 0.4 ti
 unset logscale y
 set format y "%g"
 set ylabel "local slope d log t_p / d log C"
-set key top right font ",7"
-set yrange [0:12]
+set key top left font ",7"
+set yrange [0:16]
 plot for [i=0:nd-1] f index i u 9:($16==1 ? $10 : 1/0):(1.96*$11) w yerrorbars lt i+1 pt 7 ps 0.5 title sprintf("SGD, d = %s (fit window)", dname(i)), \
      for [i=0:nd-1] f index i u 9:($16==0 ? $10 : 1/0):(1.96*$11) w yerrorbars lt i+1 pt 6 ps 0.5 notitle, \
      for [i=0:nd-1] f index i u 2:14 w l lt i+1 dt 2 lw 1 notitle, \

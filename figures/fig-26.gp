@@ -32,8 +32,8 @@ plot f index 0 u 3:6:7:8 w yerrorbars lt 1 title "SGD SDE, ΔL = 1 (L* varies)",
      g u (1.45):4:5:6 every ::1::1 w yerrorbars lt 2 pt 4 notitle, \
      k1 w l lt 1 dt 3 lw 0.8 title "Langevin exact", \
      k2 w l lt 2 dt 3 lw 0.8 notitle
-set xrange [1.08:1.43]
-set xtics (1.1, 1.2, 1.3, 1.4)
+set xrange [1.07:1.8]
+set xtics (1.1, 1.2, 1.35, 1.5, 1.7)
 set ylabel "escape rate κ per saddle (per unit time t)"
 set xlabel "barrier ratio C (true SGD, η = 0.1, B = 1)"
 set key bottom left font ",7"

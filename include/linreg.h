@@ -52,6 +52,10 @@ typedef struct {
  * Returns 0, or -1 if H is singular or memory fails. */
 int linreg_data_gaussian(linreg_data *D, int d, long N, uint64_t seed, uint64_t stream);
 void linreg_data_free(linreg_data *D);
+/* Whiten the inputs, x_μ ← L⁻¹x_μ with H = LLᵀ, so that H = I exactly
+ * (h* = 1, n = d); θ*, the residuals and L* are carried over.  Returns 0
+ * or -1. */
+int linreg_data_whiten(linreg_data *D);
 
 /* L(θ) by the definition (1/2N)Σ(θᵀx_μ − y_μ)²: O(Nd), for tests. */
 double linreg_loss_direct(const linreg_data *D, const double *theta);
@@ -140,6 +144,16 @@ double linreg_radial_var(double rho, void *p);
  * C^s.  Nested quadrature as above and bisection; err is the final bracket.
  * Returns 0, or -1 (λ ≥ 0, or the quadrature failed). */
 int linreg_kesten_population(int d, int B, double eta, double *s, double *err);
+/* The mean first-passage time (t = ηk) of the population chain itself
+ * (B = 1, x ~ N(0, I_d), residual at θ* ε ~ N(0, 2L*)) from θ* to
+ * |θ − θ*| ≥ rc[l], for each level l: by rotation invariance ρ = |u| is a
+ * Markov chain, u' = (I − ηxxᵀ)u − ηxε, and T(ρ) = η + E T(ρ') with T = 0
+ * beyond rc is solved on M intervals of [0, rc] with linear interpolation;
+ * the expectation over (x1, ε, |x_⊥|²) by Gauss–Hermite and generalised
+ * Gauss–Laguerre nodes.  err[l]: the difference to the solution on M/2.
+ * Returns 0 or -1 (bad arguments, a failed solve). */
+int linreg_radial_chain_mfpt(int d, double eta, double Lstar, const double *rc, int nlev, int M, double *T,
+                             double *err);
 double linreg_tangent_step(linreg_sgd *s, const linreg_data *D, double eta, double *e, rng_stream *r);
 int linreg_lyapunov_population(int d, int B, double eta, double *lambda, double *err);
 

@@ -431,3 +431,118 @@ int linreg_kesten_population(int d, int B, double eta, double *s, double *err)
     *err = hi - lo;
     return st ? -1 : 0;
 }
+
+/* --- the radial chain of the population model ---------------------------- */
+/* Normalised Gauss nodes: Hermite for N(0, 1), generalised Laguerre for
+ * χ²_k (weight Q^{k/2−1} e^{−Q/2}). */
+static int gauss_nodes(const gsl_integration_fixed_type *T, size_t n, double b, double alpha, double *x,
+                       double *w)
+{
+    gsl_integration_fixed_workspace *ws = gsl_integration_fixed_alloc(T, n, 0, b, alpha, 0);
+    if (!ws)
+        return -1;
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        x[i] = gsl_integration_fixed_nodes(ws)[i], w[i] = gsl_integration_fixed_weights(ws)[i], s += w[i];
+    for (size_t i = 0; i < n; i++)
+        w[i] /= s;
+    gsl_integration_fixed_free(ws);
+    return isfinite(s) && s > 0 ? 0 : -1;
+}
+
+#define RC_NX 20 /* Hermite nodes for x1 and for ε */
+#define RC_NQ 16 /* Laguerre nodes for Q */
+
+typedef struct {
+    int d;
+    double eta, sd_eps;
+    double x[RC_NX], wx[RC_NX], q[RC_NQ], wq[RC_NQ];
+} radial_chain;
+
+/* T(0) for the level rc on M intervals (node M absorbing). */
+static int radial_chain_solve(const radial_chain *c, double rc, int M, double *T0)
+{
+    double h = rc / M;
+    int n = M, nq = c->d > 1 ? RC_NQ : 1;
+    double *A = calloc((size_t)n * n, sizeof *A), *b = malloc((size_t)n * sizeof *b);
+    lapack_int *piv = malloc((size_t)n * sizeof *piv);
+    if (!A || !b || !piv) {
+        free(A), free(b), free(piv);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        double rho = i * h, *row = A + (size_t)i * n;
+        row[i] += 1;
+        b[i] = c->eta;
+        for (int a = 0; a < RC_NX; a++)
+            for (int e = 0; e < RC_NX; e++) {
+                double x1 = c->x[a], w = rho * x1 + c->sd_eps * c->x[e], wae = c->wx[a] * c->wx[e];
+                for (int k = 0; k < nq; k++) {
+                    double Q = c->d > 1 ? c->q[k] : 0, wt = wae * (c->d > 1 ? c->wq[k] : 1);
+                    /* |u'|² = ρ² − 2ηρ x1 w + η²|x|² w², u = ρe1, w = ρx1 + ε */
+                    double r2 = rho * rho - 2 * c->eta * rho * x1 * w + c->eta * c->eta * (x1 * x1 + Q) * w * w;
+                    double pos = sqrt(r2 > 0 ? r2 : 0) / h;
+                    if (!(pos < M))
+                        continue; /* reached the level */
+                    int j = (int)pos;
+                    double f = pos - j;
+                    row[j] -= (1 - f) * wt;
+                    if (j + 1 < M)
+                        row[j + 1] -= f * wt;
+                }
+            }
+    }
+    lapack_int st = LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, 1, A, n, piv, b, 1);
+    *T0 = b[0];
+    free(A), free(b), free(piv);
+    return st || !isfinite(*T0) || !(*T0 > 0) ? -1 : 0;
+}
+
+int linreg_radial_chain_mfpt(int d, double eta, double Lstar, const double *rc, int nlev, int M, double *T,
+                             double *err)
+{
+    if (d < 1 || !(eta > 0) || !(Lstar > 0) || M < 16 || M % 2)
+        return -1;
+    radial_chain c = {.d = d, .eta = eta, .sd_eps = sqrt(2 * Lstar)};
+    if (gauss_nodes(gsl_integration_fixed_hermite, RC_NX, 0.5, 0, c.x, c.wx))
+        return -1;
+    if (d > 1 && gauss_nodes(gsl_integration_fixed_laguerre, RC_NQ, 0.5, (d - 1) / 2.0 - 1, c.q, c.wq))
+        return -1;
+    for (int l = 0; l < nlev; l++) {
+        double Th;
+        if (!(rc[l] > 0) || radial_chain_solve(&c, rc[l], M, &T[l]) || radial_chain_solve(&c, rc[l], M / 2, &Th))
+            return -1;
+        err[l] = fabs(T[l] - Th);
+    }
+    return 0;
+}
+
+int linreg_data_whiten(linreg_data *D)
+{
+    int d = D->d;
+    long N = D->N;
+    double *L = malloc((size_t)d * d * sizeof *L);
+    if (!L)
+        return -1;
+    memcpy(L, D->H, (size_t)d * d * sizeof *L);
+    if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', d, L, d)) {
+        free(L);
+        return -1;
+    }
+    /* X ← X L⁻ᵀ (H = LLᵀ), so XᵀX/N = I; θ* ← Lᵀθ* keeps every prediction */
+    cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, (int)N, d, 1.0, L, d, D->X, d);
+    cblas_dtrmv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, d, L, d, D->theta_star, 1);
+    free(L);
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, d, (int)N, 1.0 / N, D->X, d, 0.0, D->H, d);
+    for (int i = 0; i < d; i++)
+        for (int j = 0; j < i; j++)
+            D->H[i * d + j] = D->H[j * d + i];
+    double s = 0.0;
+    for (long m = 0; m < N; m++) {
+        D->rstar[m] = cblas_ddot(d, D->theta_star, 1, D->X + m * d, 1) - D->y[m];
+        s += D->rstar[m] * D->rstar[m];
+    }
+    D->Lstar = s / (2.0 * N);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N, d, d, 1.0, D->X, d, D->H, d, 0.0, D->HX, d);
+    return isfinite(D->Lstar) ? 0 : -1;
+}

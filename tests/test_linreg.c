@@ -218,13 +218,28 @@ static void kesten_population(void **state)
     assert_int_equal(linreg_kesten_population(30, 1, 0.1, &s, &err), -1);
 }
 
+static void whiten(void **state)
+{
+    (void)state;
+    linreg_data D;
+    assert_int_equal(linreg_data_gaussian(&D, 4, 500, 3, 1), 0);
+    double L0 = D.Lstar;
+    assert_int_equal(linreg_data_whiten(&D), 0);
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            assert_true(fabs(D.H[i * 4 + j] - (i == j)) < 1e-12);
+    assert_true(fabs(D.Lstar - L0) < 1e-12);
+    assert_true(fabs(linreg_loss_direct(&D, D.theta_star) - L0) < 1e-12);
+    linreg_data_free(&D);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(noise_b1),        cmocka_unit_test(noise_b7),
         cmocka_unit_test(noise_full_batch), cmocka_unit_test(step_and_loss),
         cmocka_unit_test(phi_fit),         cmocka_unit_test(radial_matches_population),
-        cmocka_unit_test(lyapunov_population), cmocka_unit_test(kesten_population),
+        cmocka_unit_test(lyapunov_population), cmocka_unit_test(kesten_population), cmocka_unit_test(whiten),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
