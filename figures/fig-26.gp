@@ -34,15 +34,19 @@ plot f index 0 u 3:6:7:8 w yerrorbars lt 1 title "SGD SDE, ΔL = 1 (L* varies)",
      k2 w l lt 2 dt 3 lw 0.8 notitle
 set xrange [1.07:1.8]
 set xtics (1.1, 1.2, 1.35, 1.5, 1.7)
-set ylabel "escape rate κ per saddle (per unit time t)"
+unset logscale y
+set format y "%g"
+set yrange [0.5:1.5]
+set ylabel "escape rate relative to Eq. 15, κ/κ_{15}"
 set xlabel "barrier ratio C (true SGD, η = 0.1, B = 1)"
-set key bottom left font ",7"
-plot h index 0 u 3:6:7:8 w yerrorbars lt 1 pt 7 ps 0.5 title "SGD, ΔL ≈ 1", \
-     h index 1 u ($3*1.005):6:7:8 w yerrorbars lt 2 pt 5 ps 0.5 title "SGD, ΔL ≈ 2 (same data, rescaled)", \
-     h index 0 u 3:15 w l lt 7 lw 1 title "discrete chain (exact)", \
-     h index 0 u 3:9 w l lt 3 dt 3 lw 1 title "exact-noise SDE", \
-     h index 0 u 3:11 w l lt 4 dt 4 lw 1 title "paper's SDE", \
-     h index 0 u 3:12 w l lt 7 dt 2 lw 1 title "Eq. 15"
+set key top left font ",7"
+plot h index 0 u 3:($6/$12):($7/$12):($8/$12) w yerrorbars lt 1 pt 7 ps 0.5 title "SGD, ΔL ≈ 1", \
+     h index 1 u ($3*1.01):($6/$12):($7/$12):($8/$12) w yerrorbars lt 2 pt 5 ps 0.5 title "SGD, ΔL ≈ 2 (same data, rescaled)", \
+     h index 0 u 3:($15/$12) w l lt 7 lw 1 title "discrete chain (exact)", \
+     h index 0 u 3:($9/$12) w l lt 3 dt 3 lw 1 title "exact-noise SDE", \
+     h index 0 u 3:($11/$12) w l lt 4 dt 4 lw 1 title "paper's SDE", \
+     1 w l lt 7 dt 2 lw 1 title "Eq. 15"
+set yrange [*:*]
 unset logscale
 set format y "%g"
 unset xtics

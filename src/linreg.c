@@ -363,11 +363,13 @@ typedef struct {
     gsl_integration_workspace *wi;
 } kesten_par;
 
-static double kesten_inner(double Q, void *vp)
+/* over t = √Q (dQ = 2t dt), which removes the χ²_1 density's singularity
+ * at Q = 0 (d = 2) */
+static double kesten_inner(double t, void *vp)
 {
     const kesten_par *p = vp;
-    double a = 1 - p->eta * p->S / p->B, b = p->eta * p->eta * p->S / ((double)p->B * p->B);
-    return pow(a * a + b * Q, p->s) * chisq_pdf(Q, p->d - 1);
+    double a = 1 - p->eta * p->S / p->B, b = p->eta * p->eta * p->S / ((double)p->B * p->B), Q = t * t;
+    return t > 0 ? pow(a * a + b * Q, p->s) * chisq_pdf(Q, p->d - 1) * 2 * t : 0;
 }
 
 static double kesten_outer(double S, void *vp)

@@ -223,7 +223,7 @@ int main(int argc, char **argv)
     run_begin(&run, "mori_rate", "MORI-RATE: escape rate vs barrier ratio, SGD-noise SDE vs Langevin", argc,
               argv);
     long reps = 1000, lreps = 250, grid = 20000, Bsz = 1;
-    long sreps = 4000, sN = run.ci ? 10000 : 100000, sB = 1, chainM = run.ci ? 800 : 1600;
+    long sreps = 4000, sN = 100000, sB = 1, chainM = run.ci ? 800 : 1600;
     double eta = 0.25, D = 0.5, dt = 0.005, seta = 0.1;
     opts_list Cl = {4, {1.5, 2, 2.5, 3}}, sCl = {5, {1.1, 1.2, 1.35, 1.5, 1.7}};
     opts_spec spec[] = {
