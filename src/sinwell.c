@@ -156,7 +156,7 @@ double sinwell_sgd_step(const sinwell *w, double th, double eta, int B, rng_stre
     for (int b = 0; b < B; b++) {
         long k;
         int dup;
-        do { /* B distinct indices, uniformly (B ≪ N: rejection) */
+        do { /* B distinct indices, uniformly (B much smaller than N: rejection) */
             k = (long)rng_uniform_int(r, (uint64_t)w->N);
             dup = 0;
             for (int j = 0; j < b; j++)
