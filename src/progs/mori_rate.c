@@ -118,44 +118,11 @@ static esc measure(run_ctx *run, const well *w, uint64_t stream, long R, double 
     return e;
 }
 
-/* --- true SGD on the periodic double well of sinwell.h -------------------
- * Escape: from θ* = 0 until |θ| ≥ 2πR (a neighbouring minimum); t = ηk.
- * Predictions by quadrature for |θ| (reflecting at 0, by symmetry):
- *   exact-noise SDE  dθ = −L' dt + √(η c_B Var_μ ℓ'_μ(θ)) dW;
- *   the paper's SDE  dθ = −L' dt + √(2η h* L(θ)/B) dW. */
-typedef struct {
-    const sinwell *w;
-    double eta, cB, h;
-    int paper;
-} sgd_sde;
-
-static double sgd_drift(double th, void *p) { return -sinwell_grad(((sgd_sde *)p)->w, th); }
-
-static double sgd_var(double th, void *p)
-{
-    const sgd_sde *q = p;
-    if (q->paper) /* cB = 1/B here: the paper's 2ηh*L/B */
-        return 2 * q->eta * q->h * sinwell_loss(q->w, th) * q->cB;
-    return q->eta * q->cB * sinwell_grad_var(q->w, th);
-}
-
+/* --- true SGD on the periodic double well of sinwell.h (escape, the two
+ * SDEs and the discrete chain there) ------------------------------------ */
 typedef struct {
     double C, h, hs, mean, se, exact, qerr, paper_sde, eq15, Lstar, dL, chain, cerr;
 } sgd_well;
-
-static double sgd_escape(const sinwell *w, double eta, int B, long kmax, rng_stream *r)
-{
-    double th = 0, top = 2 * M_PI * w->R;
-    long k = 0;
-    /* >>> snippet mori-rate-sgd */
-    while (fabs(th) < top) {
-        th = sinwell_sgd_step(w, th, eta, B, r); /* θ ← θ − η (1/B) Σ ℓ'_μ(θ) */
-        if (++k > kmax)
-            return -1;
-    }
-    /* <<< snippet */
-    return eta * k;
-}
 
 static sgd_well sgd_measure(run_ctx *run, double R, double C, long N, double eta, int B, long R_, int grid,
                             int M, uint64_t data_stream, uint64_t stream, double *times)
@@ -170,8 +137,8 @@ static sgd_well sgd_measure(run_ctx *run, double R, double C, long N, double eta
     if (!(o.h > 0) || !(o.hs < 0))
         run_fail(run, "the data set's loss is not a double well (C = %g)", C);
     double cB = (double)(N - B) / ((double)B * (N - 1)), top = 2 * M_PI * R, eps = 1e-9 * top, e2;
-    sgd_sde ex = {&w, eta, cB, o.h, 0}, pa = {&w, eta, 1.0 / B, o.h, 1};
-    diffusion1d dx = {sgd_drift, sgd_var, &ex}, dp = {sgd_drift, sgd_var, &pa};
+    sinwell_sde ex = {&w, eta, cB, o.h, 0}, pa = {&w, eta, 1.0 / B, o.h, 1};
+    diffusion1d dx = {sinwell_sde_drift, sinwell_sde_var, &ex}, dp = {sinwell_sde_drift, sinwell_sde_var, &pa};
     if (diffusion1d_mfpt(&dx, 0, eps, top, grid, &o.exact, &o.qerr) ||
         diffusion1d_mfpt(&dp, 0, eps, top, grid, &o.paper_sde, &e2))
         run_fail(run, "quadrature failed for the SGD double well (C = %g)", C);
@@ -186,7 +153,7 @@ static sgd_well sgd_measure(run_ctx *run, double R, double C, long N, double eta
     for (long i = 0; i < R_; i++) {
         rng_stream r;
         rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
-        times[i] = sgd_escape(&w, eta, B, kmax, &r);
+        times[i] = sinwell_escape(&w, eta, B, kmax, &r);
         failed |= times[i] < 0;
     }
     if (failed)
