@@ -1,9 +1,10 @@
-# fig-26 — left, MORI-RATE: escape rate κ = 1/(mean escape time) from quartic
+# fig-26 — left and middle, MORI-RATE: escape rate κ = 1/(mean escape time) from quartic
 # double wells (h* = 1) vs the barrier ratio C = L(θ_s)/L(θ*), under the
 # SGD-noise SDE (points: Euler–Maruyama, 95 % intervals; line: exact rate from
 # the mean first-passage time by quadrature; dashes: Eq. 15) for two barrier
 # heights ΔL, and under Langevin with constant noise (horizontal bands: the
-# rate depends on ΔL only).  Right, MORI-NC: growth rate λ/η of |θ − θ*| per
+# rate depends on ΔL only); middle: true minibatch SGD (B = 1) on the periodic
+# double well, with the discrete chain's exact rate, the two SDEs and Eq. 15.  Right, MORI-NC: growth rate λ/η of |θ − θ*| per
 # unit time for linear-regression SGD (B = 1) vs d, two η; points measured,
 # lines the discrete chain's exact exponent, dashes the paper's SDE (zero at
 # n_c = 2(B/η + 1)), dots the exact-noise SDE.
@@ -11,7 +12,8 @@ load "figures/style.gp"
 f = datadir."/mori_rate.tsv"
 g = datadir."/mori_rate_langevin.tsv"
 n = datadir."/mori_nc.tsv"
-set multiplot layout 1,2
+h = datadir."/mori_rate_sgd.tsv"
+set multiplot layout 1,3
 set logscale xy
 set format y "10^{%L}"
 set xlabel "barrier ratio C = L(θ_s)/L(θ*)"
@@ -30,6 +32,21 @@ plot f index 0 u 3:6:7:8 w yerrorbars lt 1 title "SGD SDE, ΔL = 1 (L* varies)",
      g u (1.45):4:5:6 every ::1::1 w yerrorbars lt 2 pt 4 notitle, \
      k1 w l lt 1 dt 3 lw 0.8 title "Langevin exact", \
      k2 w l lt 2 dt 3 lw 0.8 notitle
+set xrange [1.07:1.8]
+set xtics (1.1, 1.2, 1.35, 1.5, 1.7)
+unset logscale y
+set format y "%g"
+set yrange [0.5:1.5]
+set ylabel "escape rate relative to Eq. 15, κ/κ_{15}"
+set xlabel "barrier ratio C (true SGD, η = 0.1, B = 1)"
+set key top left font ",7"
+plot h index 0 u 3:($6/$12):($7/$12):($8/$12) w yerrorbars lt 1 pt 7 ps 0.5 title "SGD, ΔL ≈ 1", \
+     h index 1 u ($3*1.01):($6/$12):($7/$12):($8/$12) w yerrorbars lt 2 pt 5 ps 0.5 title "SGD, ΔL ≈ 2 (same data, rescaled)", \
+     h index 0 u 3:($15/$12) w l lt 7 lw 1 title "discrete chain (exact)", \
+     h index 0 u 3:($9/$12) w l lt 3 dt 3 lw 1 title "exact-noise SDE", \
+     h index 0 u 3:($11/$12) w l lt 4 dt 4 lw 1 title "paper's SDE", \
+     1 w l lt 7 dt 2 lw 1 title "Eq. 15"
+set yrange [*:*]
 unset logscale
 set format y "%g"
 unset xtics

@@ -52,6 +52,10 @@ typedef struct {
  * Returns 0, or -1 if H is singular or memory fails. */
 int linreg_data_gaussian(linreg_data *D, int d, long N, uint64_t seed, uint64_t stream);
 void linreg_data_free(linreg_data *D);
+/* Whiten the inputs, x_μ ← L⁻¹x_μ with H = LLᵀ, so that H = I exactly
+ * (h* = 1, n = d); θ*, the residuals and L* are carried over.  Returns 0
+ * or -1. */
+int linreg_data_whiten(linreg_data *D);
 
 /* L(θ) by the definition (1/2N)Σ(θᵀx_μ − y_μ)²: O(Nd), for tests. */
 double linreg_loss_direct(const linreg_data *D, const double *theta);
@@ -132,6 +136,24 @@ double linreg_radial_var(double rho, void *p);
  * which linreg_lyapunov_population evaluates by nested adaptive quadrature
  * (GSL QAGS/QAGIU) with an absolute error estimate.  Small η:
  * λ ≈ −η + (η²/2B)(d + B − 5 + ...) for B = 1: −η + η²(d − 4)/2. */
+/* The tail of the stationary law of the same population chain (Kesten):
+ * P(|θ − θ*| > r) ∝ r^{−2s} for large r, where s > 0 solves
+ *     E[((1 − ηS/B)² + η²SQ/B²)^s] = 1   (E|Me|^{2s} = 1),
+ * the positive root beside s = 0 when λ < 0.  Then P(L − L* > x) ∝ x^{−s}
+ * (H ≈ I) and the mean first-passage time to a high level C·L* grows as
+ * C^s.  Nested quadrature as above and bisection; err is the final bracket.
+ * Returns 0, or -1 (λ ≥ 0, or the quadrature failed). */
+int linreg_kesten_population(int d, int B, double eta, double *s, double *err);
+/* The mean first-passage time (t = ηk) of the population chain itself
+ * (B = 1, x ~ N(0, I_d), residual at θ* ε ~ N(0, 2L*)) from θ* to
+ * |θ − θ*| ≥ rc[l], for each level l: by rotation invariance ρ = |u| is a
+ * Markov chain, u' = (I − ηxxᵀ)u − ηxε, and T(ρ) = η + E T(ρ') with T = 0
+ * beyond rc is solved on M intervals of [0, rc] with linear interpolation;
+ * the expectation over (x1, ε, |x_⊥|²) by Gauss–Hermite and generalised
+ * Gauss–Laguerre nodes.  err[l]: the difference to the solution on M/2.
+ * Returns 0 or -1 (bad arguments, a failed solve). */
+int linreg_radial_chain_mfpt(int d, double eta, double Lstar, const double *rc, int nlev, int M, double *T,
+                             double *err);
 double linreg_tangent_step(linreg_sgd *s, const linreg_data *D, double eta, double *e, rng_stream *r);
 int linreg_lyapunov_population(int d, int B, double eta, double *lambda, double *err);
 

@@ -355,3 +355,33 @@ int linreg_lyapunov_population(int d, int B, double eta, double *lambda, double 
     *err = 0.5 * (e1 + e2);
     return st || !isfinite(*lambda) ? -1 : 0;
 }
+
+int linreg_data_whiten(linreg_data *D)
+{
+    int d = D->d;
+    long N = D->N;
+    double *L = malloc((size_t)d * d * sizeof *L);
+    if (!L)
+        return -1;
+    memcpy(L, D->H, (size_t)d * d * sizeof *L);
+    if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', d, L, d)) {
+        free(L);
+        return -1;
+    }
+    /* X ← X L⁻ᵀ (H = LLᵀ), so XᵀX/N = I; θ* ← Lᵀθ* keeps every prediction */
+    cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, (int)N, d, 1.0, L, d, D->X, d);
+    cblas_dtrmv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, d, L, d, D->theta_star, 1);
+    free(L);
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, d, (int)N, 1.0 / N, D->X, d, 0.0, D->H, d);
+    for (int i = 0; i < d; i++)
+        for (int j = 0; j < i; j++)
+            D->H[i * d + j] = D->H[j * d + i];
+    double s = 0.0;
+    for (long m = 0; m < N; m++) {
+        D->rstar[m] = cblas_ddot(d, D->theta_star, 1, D->X + m * d, 1) - D->y[m];
+        s += D->rstar[m] * D->rstar[m];
+    }
+    D->Lstar = s / (2.0 * N);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N, d, d, 1.0, D->X, d, D->H, d, 0.0, D->HX, d);
+    return isfinite(D->Lstar) ? 0 : -1;
+}

@@ -203,13 +203,76 @@ static void lyapunov_population(void **state)
     linreg_data_free(&D);
 }
 
+/* Closed forms of the Kesten root: for B = 1
+ * E A = 1 − 2η + η²(d + 2), so s = 1 exactly where that equals 1
+ * (d = 18 at η = 0.1; d = 1 at η = 2/3). */
+static void kesten_population(void **state)
+{
+    (void)state;
+    double s, err;
+    assert_int_equal(linreg_kesten_population(18, 1, 0.1, &s, &err), 0);
+    assert_true(fabs(s - 1) < 1e-6);
+    assert_int_equal(linreg_kesten_population(1, 1, 2.0 / 3.0, &s, &err), 0);
+    assert_true(fabs(s - 1) < 1e-6);
+    assert_int_equal(linreg_kesten_population(2, 1, 0.1, &s, &err), 0); /* χ²_1 inner density */
+    assert_true(s > 1 && s < 20);
+    /* unstable chain (λ > 0): no root */
+    assert_int_equal(linreg_kesten_population(30, 1, 0.1, &s, &err), -1);
+}
+
+/* The radial chain's passage time against a direct simulation of the
+ * population chain u' = (I − ηxxᵀ)u − ηxε. */
+static void radial_chain(void **state)
+{
+    (void)state;
+    enum { d = 15 };
+    double eta = 0.1, Ls = 0.5, rc = sqrt(2 * Ls * 2.0), T, err; /* C = 3, t_p ≈ 2 */
+    assert_int_equal(linreg_radial_chain_mfpt(d, eta, Ls, &rc, 1, 400, &T, &err), 0);
+    rng_stream r;
+    rng_init(&r, 5, 5);
+    double s = 0, s2 = 0;
+    long n = 20000;
+    for (long i = 0; i < n; i++) {
+        double u[d] = {0}, x[d], u2 = 0;
+        long k = 0;
+        while (u2 < rc * rc) {
+            rng_normal_fill(&r, x, d);
+            double w = sqrt(2 * Ls) * rng_normal(&r);
+            for (int j = 0; j < d; j++)
+                w += x[j] * u[j];
+            u2 = 0;
+            for (int j = 0; j < d; j++)
+                u[j] -= eta * x[j] * w, u2 += u[j] * u[j];
+            k++;
+        }
+        s += eta * k, s2 += eta * eta * k * k;
+    }
+    double m = s / n, se = sqrt((s2 / n - m * m) / n);
+    assert_true(fabs(m - T) < 4 * se + err);
+}
+
+static void whiten(void **state)
+{
+    (void)state;
+    linreg_data D;
+    assert_int_equal(linreg_data_gaussian(&D, 4, 500, 3, 1), 0);
+    double L0 = D.Lstar;
+    assert_int_equal(linreg_data_whiten(&D), 0);
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            assert_true(fabs(D.H[i * 4 + j] - (i == j)) < 1e-12);
+    assert_true(fabs(D.Lstar - L0) < 1e-12);
+    assert_true(fabs(linreg_loss_direct(&D, D.theta_star) - L0) < 1e-12);
+    linreg_data_free(&D);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(noise_b1),        cmocka_unit_test(noise_b7),
         cmocka_unit_test(noise_full_batch), cmocka_unit_test(step_and_loss),
         cmocka_unit_test(phi_fit),         cmocka_unit_test(radial_matches_population),
-        cmocka_unit_test(lyapunov_population),
+        cmocka_unit_test(lyapunov_population), cmocka_unit_test(kesten_population), cmocka_unit_test(whiten), cmocka_unit_test(radial_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
