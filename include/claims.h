@@ -26,13 +26,15 @@
  *   pending        no rows
  *   reproduced     every paper row passes, none inconclusive
  *   inconclusive   every paper row passes and one is inconclusive; or a
- *                  paper row fails, all corrected rows pass and one of them
- *                  is inconclusive; or no row tests the paper's statement
+ *                  paper row fails, all corrected rows pass and every one
+ *                  of them is inconclusive; or no row tests the paper's statement
  *                  (only corrected, exact or control rows): the checks did
  *                  not decide the paper's statement
  *   reproduced with correction
- *                  a paper row fails, at least one corrected row exists and
- *                  every corrected row passes, none inconclusive
+ *                  a paper row fails, at least one corrected row exists,
+ *                  every corrected row passes, and at least one of them is
+ *                  conclusive (an inconclusive corrected row, where the
+ *                  correction and its alternative coincide, decides nothing)
  *   not reproduced a paper row fails and there is no corrected row, or one
  *                  fails
  * Exact and control rows never enter a verdict: a failing one is a bug in

@@ -254,7 +254,13 @@ claims_verdict claims_derive(const claims_set *s, const char *id, int not_attemp
         return t.inconclusive[CHECK_PAPER] ? VERDICT_INCONCLUSIVE : VERDICT_REPRODUCED;
     if (t.n[CHECK_CORRECTED] == 0 || t.pass[CHECK_CORRECTED] < t.n[CHECK_CORRECTED])
         return VERDICT_NOT_REPRODUCED;
-    return t.inconclusive[CHECK_CORRECTED] ? VERDICT_INCONCLUSIVE : VERDICT_CORRECTED;
+    /* A paper row failed: the paper's statement is off.  The correction
+     * holds if no corrected row fails and at least one could have told it
+     * from its alternative; a corrected row that could not (where the
+     * correction and the paper coincide) is consistent with both and
+     * decides nothing either way. */
+    return t.inconclusive[CHECK_CORRECTED] == t.n[CHECK_CORRECTED] ? VERDICT_INCONCLUSIVE
+                                                                     : VERDICT_CORRECTED;
 }
 
 int claims_count_bugs(const claims_set *s)

@@ -143,6 +143,12 @@ static void inconclusive_rows(void **state)
     assert_int_equal(verdict_of(H FAIL("A", "paper")
                                     ALT("A", "corrected", "1", "1.01", "eq", "0.05", "0.99"), NULL),
                      VERDICT_INCONCLUSIVE);
+    /* ... but one conclusive corrected row decides, the inconclusive one
+     * (where correction and alternative coincide) decides nothing */
+    assert_int_equal(verdict_of(H FAIL("A", "paper")
+                                    ALT("A", "corrected", "1", "1.01", "eq", "0.05", "0.99")
+                                    ALT("A", "corrected", "1", "1.01", "eq", "0.05", "2"), NULL),
+                     VERDICT_CORRECTED);
     /* 0/n vs 0/n: a two-proportion test without power */
     assert_int_equal(verdict_of(H ALT("A", "paper", "0", "0", "eq", "0.1", "0"), NULL),
                      VERDICT_INCONCLUSIVE);
