@@ -65,6 +65,17 @@ int esc_nystrom(esc_model *M, double w0, double s, int n, double *T, double *err
 int esc_height_run(esc_model *M, double dL0, long reps, long maxsteps, int ngrid, uint64_t seed,
                    uint64_t stream, long *steps, esc_height *h);
 
+/* esc_height_run in three steps, for runs whose Monte Carlo is split over
+ * processes (shard.h): esc_height_setup sets the barrier and h's geometry
+ * (SGDN_EDOM: no barrier); esc_height_mc runs replicates [j0, j1) into
+ * steps[j0..j1); esc_height_finish summarises steps[0..reps) and computes
+ * the predictions (status as esc_height_run).  The model must be set up
+ * for h (esc_height_setup) before each of the other two. */
+int esc_height_setup(esc_model *M, double dL0, esc_height *h);
+void esc_height_mc(esc_model *M, const esc_height *h, long maxsteps, uint64_t seed, uint64_t stream,
+                   long j0, long j1, long *steps);
+int esc_height_finish(esc_model *M, const long *steps, long reps, int ngrid, esc_height *h);
+
 /* Rows: name dL0 dL mean se escaped runs chain chain_err ito paper_fp lemma6 X eta,
  * then two blank lines (a gnuplot index). */
 void esc_heights_write(FILE *f, const char *name, const esc_height *h, int n, double eta);

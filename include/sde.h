@@ -61,6 +61,11 @@ void sde1d_run(const sde1d *m, double *w, long n, rng_stream *r);
 /* The first step t ≥ 1 with w_t ≥ barrier, started at w0; −1 if none
  * within maxsteps (censored). */
 long sde1d_escape(const sde1d *m, double w0, double barrier, long maxsteps, rng_stream *r);
+/* sde1d_escape for replicates [j0, j1) in parallel, replicate j on stream
+ * (seed, stream, j), into steps[j]: a slice of sde1d_escape_many, for
+ * sharded runs (shard.h). */
+void sde1d_escape_range(const sde1d *m, double w0, double barrier, long maxsteps, uint64_t seed,
+                        uint64_t stream, long j0, long j1, long *steps);
 /* sde1d_escape for nrep replicates in parallel, into steps[0..nrep). */
 void sde1d_escape_many(const sde1d *m, double w0, double barrier, long maxsteps, uint64_t seed,
                        uint64_t stream, long nrep, long *steps);

@@ -77,8 +77,7 @@ int esc_nystrom(esc_model *M, double w0, double s, int n, double *Tout, double *
     return SGDN_OK;
 }
 
-int esc_height_run(esc_model *M, double dL0, long reps, long maxsteps, int ngrid, uint64_t seed,
-                   uint64_t stream, long *st, esc_height *h)
+int esc_height_setup(esc_model *M, double dL0, esc_height *h)
 {
     *h = (esc_height){.dL0 = dL0, .chain = NAN, .ito = NAN, .paper_fp = NAN, .lemma = NAN};
     pwell_set_barrier(&M->w, dL0);
@@ -88,10 +87,20 @@ int esc_height_run(esc_model *M, double dL0, long reps, long maxsteps, int ngrid
     M->wstar = h->ws, M->Lstar = pwell_loss(&M->w, h->ws);
     h->dL = pwell_loss(&M->w, h->s) - M->Lstar;
     h->X = 1 + 2 * h->dL / (M->kap * M->eta * M->l2 * M->l2);
+    return SGDN_OK;
+}
+
+void esc_height_mc(esc_model *M, const esc_height *h, long maxsteps, uint64_t seed, uint64_t stream,
+                   long j0, long j1, long *steps)
+{
     sde1d m = {esc_grad, esc_var, M, M->eta};
     /* >>> snippet meng-escape-mc */
-    sde1d_escape_many(&m, h->ws, h->s, maxsteps, seed, stream, reps, st);
+    sde1d_escape_range(&m, h->ws, h->s, maxsteps, seed, stream, j0, j1, steps);
     /* <<< snippet */
+}
+
+int esc_height_finish(esc_model *M, const long *st, long reps, int ngrid, esc_height *h)
+{
     h->e = esc_summarise(st, reps);
     if (h->e.escaped < reps)
         return SGDN_ENOCONV;
@@ -119,6 +128,16 @@ int esc_height_run(esc_model *M, double dL0, long reps, long maxsteps, int ngrid
     else
         h->lemma = 2 * M_PI / ((1 - 1 / (2 * M->kap)) * sqrt(Ha * Hb)) * pow(h->X, M->kap - 0.5) / M->eta;
     return SGDN_OK;
+}
+
+int esc_height_run(esc_model *M, double dL0, long reps, long maxsteps, int ngrid, uint64_t seed,
+                   uint64_t stream, long *st, esc_height *h)
+{
+    int rc = esc_height_setup(M, dL0, h);
+    if (rc)
+        return rc;
+    esc_height_mc(M, h, maxsteps, seed, stream, 0, reps, st);
+    return esc_height_finish(M, st, reps, ngrid, h);
 }
 
 void esc_heights_write(FILE *f, const char *name, const esc_height *h, int n, double eta)

@@ -52,15 +52,21 @@ long sde1d_escape(const sde1d *m, double w0, double barrier, long maxsteps, rng_
     return -1;
 }
 
-void sde1d_escape_many(const sde1d *m, double w0, double barrier, long maxsteps, uint64_t seed,
-                       uint64_t stream, long nrep, long *steps)
+void sde1d_escape_range(const sde1d *m, double w0, double barrier, long maxsteps, uint64_t seed,
+                        uint64_t stream, long j0, long j1, long *steps)
 {
 #pragma omp parallel for schedule(dynamic, 4)
-    for (long i = 0; i < nrep; i++) {
+    for (long i = j0; i < j1; i++) {
         rng_stream r;
         rng_init_sub(&r, seed, stream, (uint64_t)i);
         steps[i] = sde1d_escape(m, w0, barrier, maxsteps, &r);
     }
+}
+
+void sde1d_escape_many(const sde1d *m, double w0, double barrier, long maxsteps, uint64_t seed,
+                       uint64_t stream, long nrep, long *steps)
+{
+    sde1d_escape_range(m, w0, barrier, maxsteps, seed, stream, 0, nrep, steps);
 }
 
 void sde_plddiag_sample_q(const sde_plddiag *m, long nsteps, uint64_t seed, uint64_t stream,

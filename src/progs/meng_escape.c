@@ -28,6 +28,7 @@
 #include "pwell.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "sde.h"
 #include "stats.h"
 
@@ -39,19 +40,6 @@
 #define ZFAM_BASIS "Bonferroni z (1%, 8 fit rows) x SE"
 
 /* A height of the experiment, or the run ends with the reason. */
-static esc_height run_height(run_ctx *run, esc_model *M, double dL0, long reps, long maxsteps, int ngrid,
-                             uint64_t seed, uint64_t stream, long *st)
-{
-    esc_height h;
-    int rc = esc_height_run(M, dL0, reps, maxsteps, ngrid, seed, stream, st, &h);
-    if (rc == SGDN_ENOCONV)
-        run_fail(run, "%ld of %ld runs did not escape within %ld steps (dL0 = %g)", reps - h.e.escaped, reps,
-                 maxsteps, dL0);
-    if (rc)
-        run_fail(run, "barrier dL0 = %g: %s", dL0, sgdn_strerror(rc));
-    return h;
-}
-
 static esc_slopes fit_slopes(run_ctx *run, const char *what, const esc_height *h, int i0, int n, int use_dL)
 {
     esc_slopes s;
@@ -66,26 +54,39 @@ typedef struct {
     esc_stat e;
 } sgd_result;
 
-/* SGD with batch 1 at one barrier: escapes within the cap; its exact chain
- * (grids of 3n and 3n/2 nodes; their difference is the error); and, for the
- * record only (no check), the Gaussian iteration of the same variance, NaN
- * where its exit time exceeds what the linear solve resolves. */
-static sgd_result sgd_height(run_ctx *run, esc_model *M, double dL0, long reps, long sgd_max, int ngrid,
-                             uint64_t seed, uint64_t stream, long *st)
+/* The barrier of an SGD height: w* and the saddle s. */
+static void sgd_setup(run_ctx *run, esc_model *M, double dL0, double *ws, double *s)
 {
-    sgd_result r = {.dL0 = dL0, .gauss = NAN};
-    double ws, s, Tg[2];
     pwell_set_barrier(&M->w, dL0);
     M->wstar = 0;
-    if (pwell_critical(&M->w, &ws, &s))
+    if (pwell_critical(&M->w, ws, s))
         run_fail(run, "no barrier at dL0 = %g", dL0);
-    M->wstar = ws;
+    M->wstar = *ws;
+}
+
+/* SGD replicates [j0, j1) at one barrier (replicate j on stream (seed,
+ * stream, j)) into st[j]. */
+static void sgd_mc(esc_model *M, double ws, double s, long sgd_max, uint64_t seed, uint64_t stream,
+                   long j0, long j1, long *st)
+{
 #pragma omp parallel for schedule(dynamic, 4)
-    for (long j = 0; j < reps; j++) {
+    for (long j = j0; j < j1; j++) {
         rng_stream rs;
         rng_init_sub(&rs, seed, stream, (uint64_t)j);
         st[j] = pwell_sgd_escape(&M->w, M->eta, ws, s, sgd_max, &rs);
     }
+}
+
+/* SGD with batch 1 at one barrier: escapes within the cap (st[0..reps),
+ * from sgd_mc); its exact chain (grids of 3n and 3n/2 nodes; their
+ * difference is the error); and, for the record only (no check), the
+ * Gaussian iteration of the same variance, NaN where its exit time exceeds
+ * what the linear solve resolves. */
+static sgd_result sgd_finish(run_ctx *run, esc_model *M, double dL0, long reps, int ngrid, const long *st)
+{
+    sgd_result r = {.dL0 = dL0, .gauss = NAN};
+    double ws, s, Tg[2];
+    sgd_setup(run, M, dL0, &ws, &s);
     r.e = esc_summarise(st, reps);
     for (int k = 0; k < 2; k++)
         Tg[k] = pwell_sgd_exit_time(&M->w, M->eta, ws - 2, s, ws, k ? 3 * ngrid : 3 * ngrid / 2);
@@ -103,6 +104,62 @@ static sgd_result sgd_height(run_ctx *run, esc_model *M, double dL0, long reps, 
     }
     free(T);
     return r;
+}
+
+/* The Monte Carlo work, one task per (dynamic, barrier height): task k
+ * owns replicates [off, off + reps) of one numbering of all replicates, so
+ * that a shard (shard.h) is a contiguous range of it; its stream is
+ * (seed, stream, j) for its own replicate j, whoever computes it. */
+typedef struct {
+    esc_kind kind;
+    double dL0, eta, l2;
+    long reps, off;
+    uint64_t stream;
+} mc_task;
+
+static void model_for(esc_model *M, const mc_task *t)
+{
+    M->kind = t->kind, M->eta = t->eta, M->l2 = t->l2;
+}
+
+/* The replicates of every task that fall in [lo, hi), into st[off + j]. */
+static void run_tasks(run_ctx *run, esc_model *M, const mc_task *t, int nt, long lo, long hi,
+                      long maxsteps, long sgd_max, uint64_t seed, long *st)
+{
+    for (int k = 0; k < nt; k++) {
+        long j0 = (lo > t[k].off ? lo : t[k].off) - t[k].off;
+        long j1 = (hi < t[k].off + t[k].reps ? hi : t[k].off + t[k].reps) - t[k].off;
+        if (j0 < j1) {
+            model_for(M, &t[k]);
+            if (t[k].kind == ESC_SGD) {
+                double ws, s;
+                sgd_setup(run, M, t[k].dL0, &ws, &s);
+                sgd_mc(M, ws, s, sgd_max, seed, t[k].stream, j0, j1, st + t[k].off);
+            } else {
+                esc_height h;
+                if (esc_height_setup(M, t[k].dL0, &h))
+                    run_fail(run, "no barrier at dL0 = %g", t[k].dL0);
+                esc_height_mc(M, &h, maxsteps, seed, t[k].stream, j0, j1, st + t[k].off);
+            }
+        }
+        run_progress(run, "barriers", (k + 1.0) / nt);
+    }
+}
+
+static esc_height run_height(run_ctx *run, esc_model *M, const mc_task *t, long maxsteps, int ngrid,
+                             const long *st)
+{
+    esc_height h;
+    model_for(M, t);
+    int rc = esc_height_setup(M, t->dL0, &h);
+    if (!rc)
+        rc = esc_height_finish(M, st + t->off, t->reps, ngrid, &h);
+    if (rc == SGDN_ENOCONV)
+        run_fail(run, "%ld of %ld runs did not escape within %ld steps (dL0 = %g)", t->reps - h.e.escaped,
+                 t->reps, maxsteps, t->dL0);
+    if (rc)
+        run_fail(run, "barrier dL0 = %g: %s", t->dL0, sgdn_strerror(rc));
+    return h;
 }
 
 /* The tail index of the iteration's multiplicative recurrence, halved: its
@@ -245,7 +302,8 @@ int main(int argc, char **argv)
         {"eta", OPT_DOUBLE, &eta, 1e-4, 0.4, "learning rate (the paper's experiment)"},
         {"eta-fine", OPT_DOUBLE, &etaf, 1e-4, 0.4, "fine step: same kappa and eta*sigma_g (the SDE regime)"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (eta * Ha >= 2 || eta * Hb >= 2)
         run_usage_error(&run, "--eta times --Ha and --Hb must be < 2 (stable well)");
     if (etaf >= eta)
@@ -256,7 +314,6 @@ int main(int argc, char **argv)
     if (kap <= 1)
         run_usage_error(&run, "kappa = Ha/(eta lambda1 lambda2^2) must exceed 1 (the 2-D density must normalise)");
     uint64_t seed = (uint64_t)run.seed;
-    long *st = SGDN_NEW(st, reps > repsp ? reps : repsp);
 
     esc_model M = {.kind = ESC_PLD, .l1 = l1, .l2 = l2, .sigma = sigma, .eta = eta, .kap = kap};
     {
@@ -267,39 +324,47 @@ int main(int argc, char **argv)
             x[i] = sqrt(0.05) * rng_normal(&r);
         pwell_init(&M.w, Ha, Hb, x, NDATA);
     }
+    /* >>> snippet meng-escape-tasks */
+    /* PLD at η, GLD, SGD (batch 1), and PLD at the fine step, where λ2²
+     * scaled by η/η_f keeps κ and ησg */
+    mc_task task[4 * MAXH];
+    int nt = 0;
+    long total = 0;
+    struct { esc_kind kind; const opts_list *L; long reps; double eta, l2; } part[4] = {
+        {ESC_PLD, &pldL, repsp, eta, l2}, {ESC_GLD, &gldL, reps, eta, l2},
+        {ESC_SGD, &sgdL, reps, eta, l2}, {ESC_PLD, &pldL, repsp, etaf, l2 * sqrt(eta / etaf)}};
+    for (int q = 0; q < 4; q++)
+        for (int i = 0; i < part[q].L->n; i++, nt++) {
+            task[nt] = (mc_task){part[q].kind, part[q].L->v[i], part[q].eta, part[q].l2, part[q].reps,
+                                 total, (uint64_t)nt + 1};
+            total += part[q].reps;
+        }
+    long *st = SGDN_NEW(st, total), lo, hi;
+    shard_items(&run, &sh, total, &lo, &hi);
+    run_tasks(&run, &M, task, nt, lo, hi, maxsteps, sgd_max, seed, st);
+    shard_gather(&run, &sh, st, sizeof *st); /* a shard writes its replicates and exits */
+    /* <<< snippet */
+
     FILE *f = run_open(&run, ".tsv", "dynamic\tdL0\tdL\tmean_steps\tse\tescaped\truns\tchain_exact\tchain_err\tito_sde\tpaper_fp\tlemma6\tX\teta");
     esc_height hp[MAXH], hg[MAXH], hf[MAXH];
-    uint64_t stream = 1;
-    double nsteps_all = pldL.n * 2 + gldL.n + sgdL.n;
-    for (int i = 0; i < pldL.n; i++, stream++) {
-        hp[i] = run_height(&run, &M, pldL.v[i], repsp, maxsteps, (int)ngrid, seed, stream, st);
-        run_progress(&run, "barriers", stream / nsteps_all);
-    }
-    esc_heights_write(f, "PLD", hp, pldL.n, eta);
-    M.kind = ESC_GLD;
-    for (int i = 0; i < gldL.n; i++, stream++) {
-        hg[i] = run_height(&run, &M, gldL.v[i], reps, maxsteps, (int)ngrid, seed, stream, st);
-        run_progress(&run, "barriers", stream / nsteps_all);
-    }
-    esc_heights_write(f, "GLD", hg, gldL.n, eta);
-
-    /* SGD (batch 1): escapes within the cap, against its exact chain */
-    M.kind = ESC_SGD;
     sgd_result sr[MAXH];
-    for (int i = 0; i < sgdL.n; i++, stream++) {
-        sr[i] = sgd_height(&run, &M, sgdL.v[i], reps, sgd_max, (int)ngrid, seed, stream, st);
+    const mc_task *tp = task, *tg = tp + pldL.n, *ts = tg + gldL.n, *tf = ts + sgdL.n;
+    for (int i = 0; i < pldL.n; i++)
+        hp[i] = run_height(&run, &M, &tp[i], maxsteps, (int)ngrid, st);
+    esc_heights_write(f, "PLD", hp, pldL.n, eta);
+    for (int i = 0; i < gldL.n; i++)
+        hg[i] = run_height(&run, &M, &tg[i], maxsteps, (int)ngrid, st);
+    esc_heights_write(f, "GLD", hg, gldL.n, eta);
+    /* SGD (batch 1): escapes within the cap, against its exact chain */
+    for (int i = 0; i < sgdL.n; i++) {
+        model_for(&M, &ts[i]);
+        sr[i] = sgd_finish(&run, &M, sgdL.v[i], reps, (int)ngrid, st + ts[i].off);
         fprintf(f, "SGD\t%g\t%.5g\t%.6g\t%.4g\t%ld\t%ld\t%.6g\t%.2g\tnan\tnan\tnan\tnan\t%g\n", sgdL.v[i], sr[i].dL,
                 sr[i].e.mean, sr[i].e.se, sr[i].e.escaped, reps, sr[i].chain, sr[i].cerr, eta);
-        run_progress(&run, "barriers", stream / nsteps_all);
     }
     fprintf(f, "\n\n");
-
-    /* PLD at the fine step: λ2² scaled by η/η_f keeps κ and ησg */
-    M.kind = ESC_PLD, M.eta = etaf, M.l2 = l2 * sqrt(eta / etaf);
-    for (int i = 0; i < pldL.n; i++, stream++) {
-        hf[i] = run_height(&run, &M, pldL.v[i], repsp, maxsteps, (int)ngrid, seed, stream, st);
-        run_progress(&run, "barriers", stream / nsteps_all);
-    }
+    for (int i = 0; i < pldL.n; i++)
+        hf[i] = run_height(&run, &M, &tf[i], maxsteps, (int)ngrid, st);
     esc_heights_write(f, "PLD-fine", hf, pldL.n, etaf);
     run_close(&run, f);
 
