@@ -20,6 +20,11 @@
  *   per-sample ∇ℓ_i   for the SGD noise covariance.
  * The loss is L(θ) = (1/n) Σ_i ℓ(f(x_i; θ), y_i).
  *
+ * The engine's files (src/nn_*.c): nn_build (nets), nn_conv (convolution
+ * kernels and layouts), nn_layers (each layer's forward, R-forward,
+ * backward, R-backward), nn_loss, nn_eval (the stages of a chunk and these
+ * entry points), nn_profile.
+ *
  * Evaluation splits the n samples into fixed chunks (NN_CHUNK images);
  * chunks may run on different OpenMP threads, and their results are added
  * in chunk order, so every result is bitwise independent of the number of
@@ -100,7 +105,12 @@ void nn_init_params(const nn_net *net, double *theta, uint64_t seed, uint64_t st
 /* --- evaluation -------------------------------------------------------- */
 typedef struct nn_eval nn_eval;
 
-/* Workspaces for one thread per OpenMP thread; free with nn_eval_free. */
+/* Workspaces for one thread per OpenMP thread; free with nn_eval_free.
+ * Threads: an nn_eval serves one caller at a time, and its calls run their
+ * chunks on the OpenMP threads.  Inside a parallel region (say OpenMP
+ * across seeds) give every thread its own nn_eval, made inside the region
+ * or outside: its calls then run their chunks serially on the calling
+ * thread, with bitwise the same results. */
 nn_eval *nn_eval_new(const nn_net *net);
 void nn_eval_free(nn_eval *e);
 

@@ -1,4 +1,4 @@
-/* Every derivative of nn.c against finite differences, on every
+/* Every derivative of the network engine (src/nn_*.c) against finite differences, on every
  * architecture and loss; the Hessian's symmetry; Lanczos, Hutchinson and
  * the Gram route against LAPACK on a net small enough for a dense Hessian. */
 #include <stdarg.h>
@@ -182,7 +182,7 @@ static void cnn3(void **state)
 }
 
 /* A one-channel convolution inside the net, with padding: the transposed
- * im2col layout of nn.c with its input gradient. */
+ * im2col layout of nn_conv.c with its input gradient. */
 static void conv_one_channel(void **state)
 {
     (void)state;
@@ -234,6 +234,39 @@ static void mlp_fixed_clipped(void **state)
     for (size_t k = 0; k < f.net.D; k++)
         f.theta[k] += 0.3; /* push outputs into the clip's open interval */
     check_derivatives(&f);
+    drop(&f);
+}
+
+/* An nn_eval per thread inside a parallel region (OpenMP across seeds):
+ * the same gradient and HVP, bitwise, as the parallel chunks outside. */
+static void eval_in_parallel_region(void **state)
+{
+    (void)state;
+    fixture f;
+    int w[2] = {9, 6};
+    nn_mlp(&f.net, 5, 2, w, 3);
+    make_data(&f, 230, 9); /* 3 chunks */
+    size_t D = f.net.D;
+    nn_eval *e = nn_eval_new(&f.net);
+    double *g = malloc(D * sizeof *g), *hv = malloc(D * sizeof *hv);
+    double L = nn_loss_grad(e, f.theta, data(&f), g, NULL);
+    nn_hvp(e, f.theta, data(&f), g, hv);
+    int bad = 0;
+#pragma omp parallel num_threads(2) reduction(+ : bad)
+    {
+        nn_eval *ep = nn_eval_new(&f.net);
+        double *gp = malloc(D * sizeof *gp), *hp = malloc(D * sizeof *hp);
+        for (int rep = 0; rep < 3; rep++) {
+            double Lp = nn_loss_grad(ep, f.theta, data(&f), gp, NULL);
+            nn_hvp(ep, f.theta, data(&f), g, hp);
+            bad += Lp != L || memcmp(gp, g, D * sizeof *g) || memcmp(hp, hv, D * sizeof *hv);
+        }
+        free(gp), free(hp);
+        nn_eval_free(ep);
+    }
+    assert_int_equal(bad, 0);
+    free(g), free(hv);
+    nn_eval_free(e);
     drop(&f);
 }
 
@@ -328,6 +361,7 @@ int main(void)
         cmocka_unit_test(conv_one_channel),
         cmocka_unit_test(mlp_losses),
         cmocka_unit_test(mlp_fixed_clipped),
+        cmocka_unit_test(eval_in_parallel_region),
         cmocka_unit_test(lanczos_vs_dsyevr),
         cmocka_unit_test(gram_route),
     };
