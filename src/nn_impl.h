@@ -88,15 +88,17 @@ static inline void nn_gemm_nn(int M, int N, int K, const double *d, const double
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, K, N, 1.0, d, N, W, K, beta, X, K);
 }
 /* Z (M × N) += b on every row; g (N) += the column sums of d (M × N). */
-static inline void nn_add_bias(int M, int N, const double *b, double *Z)
+static inline void nn_add_bias(int M, int N, const double *restrict b, double *restrict Z)
 {
     for (int i = 0; i < M; i++)
+#pragma omp simd
         for (int j = 0; j < N; j++)
             Z[(size_t)i * N + j] += b[j];
 }
-static inline void nn_colsum_add(int M, int N, const double *d, double *g)
+static inline void nn_colsum_add(int M, int N, const double *restrict d, double *restrict g)
 {
     for (int i = 0; i < M; i++)
+#pragma omp simd
         for (int j = 0; j < N; j++)
             g[j] += d[(size_t)i * N + j];
 }

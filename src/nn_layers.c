@@ -146,6 +146,27 @@ static void conv_rbackward(const nn_layer *L, nn_ws *w, int B, const double *x, 
 static void maxpool_forward(const nn_layer *L, int B, const double *x, double *z, int *arg)
 {
     const int C = L->ic, k = L->k;
+    if (k == 2) { /* the same comparisons in the same order, unrolled */
+        const int row = L->iw * C;
+        for (int b = 0; b < B; b++, x += L->in_size, z += L->out_size, arg += L->out_size)
+            for (int oy = 0; oy < L->oh; oy++)
+                for (int ox = 0; ox < L->ow; ox++) {
+                    int o = (oy * L->ow + ox) * C, j0 = (oy * 2 * L->iw + ox * 2) * C;
+                    for (int c = 0; c < C; c++) {
+                        int j = j0 + c, best = j;
+                        double m = x[j];
+                        if (x[j + C] > m)
+                            m = x[j + C], best = j + C;
+                        if (x[j + row] > m)
+                            m = x[j + row], best = j + row;
+                        if (x[j + row + C] > m)
+                            m = x[j + row + C], best = j + row + C;
+                        z[o + c] = m;
+                        arg[o + c] = best;
+                    }
+                }
+        return;
+    }
     for (int b = 0; b < B; b++, x += L->in_size, z += L->out_size, arg += L->out_size)
         for (int oy = 0; oy < L->oh; oy++)
             for (int ox = 0; ox < L->ow; ox++) {
@@ -185,28 +206,37 @@ static void maxpool_backward(const nn_layer *L, int B, const int *arg, const dou
 
 /* ------------------------------------------------------- ReLU, clipping */
 
-static void pointwise_forward(const nn_layer *L, size_t n, const double *x, double *z)
+static void pointwise_forward(const nn_layer *L, size_t n, const double *restrict x,
+                              double *restrict z)
 {
-    if (L->kind == NN_RELU)
+    if (L->kind == NN_RELU) {
+#pragma omp simd
         for (size_t j = 0; j < n; j++)
             z[j] = x[j] > 0 ? x[j] : 0.0;
-    else
+    } else {
+        const double lo = L->lo, hi = L->hi;
+#pragma omp simd
         for (size_t j = 0; j < n; j++)
-            z[j] = x[j] < L->lo ? L->lo : x[j] > L->hi ? L->hi : x[j];
+            z[j] = x[j] < lo ? lo : x[j] > hi ? hi : x[j];
+    }
 }
 
 /* out[j] = in[j] where the layer passes its input x[j] through (ReLU:
  * x > 0; clip: lo < x < hi), else 0: the R-forward (in = R{x}), the
  * backward (in = δ) and the R-backward (in = R{δ}) alike. */
-static void pointwise_mask(const nn_layer *L, size_t n, const double *x, const double *in,
-                           double *out)
+static void pointwise_mask(const nn_layer *L, size_t n, const double *restrict x,
+                           const double *restrict in, double *restrict out)
 {
-    if (L->kind == NN_RELU)
+    if (L->kind == NN_RELU) {
+#pragma omp simd
         for (size_t j = 0; j < n; j++)
             out[j] = x[j] > 0 ? in[j] : 0.0;
-    else
+    } else {
+        const double lo = L->lo, hi = L->hi;
+#pragma omp simd
         for (size_t j = 0; j < n; j++)
-            out[j] = x[j] > L->lo && x[j] < L->hi ? in[j] : 0.0;
+            out[j] = x[j] > lo && x[j] < hi ? in[j] : 0.0;
+    }
 }
 
 /* ------------------------------------------------------------- dispatch */
