@@ -143,27 +143,20 @@ size_t nn_conv_cols_size(const nn_layer *L)
     return (size_t)L->oh * L->ow * L->k * L->k * L->ic;
 }
 
-/* z = x ⊛ W (+ z if beta = 1), image by image; zp: scratch for the
- * transposed layout's channel-major output. */
-void nn_conv_apply(const nn_layer *L, double *cols, double *zp, int B, const double *x,
-                   const double *W, double beta, double *z)
+/* z = x ⊛ W (+ z if beta = 1), image by image.  The transposed layout's
+ * GEMM reads colsT transposed and writes channels-last output directly
+ * (measured as fast as the channel-major product plus a transpose). */
+void nn_conv_apply(const nn_layer *L, double *cols, int B, const double *x, const double *W,
+                   double beta, double *z)
 {
     const int P = L->oh * L->ow, N = L->oc, K = gemm_k(L);
     for (int b = 0; b < B; b++) {
         const double *xb = x + (size_t)b * L->in_size;
         double *zb = z + (size_t)b * L->out_size;
-        if (transposed(L)) { /* zp (N × P) = W colsT, then z = zpᵀ (+ z) */
+        if (transposed(L)) { /* z (P × N) = colsTᵀ Wᵀ */
             im2colT(L, xb, cols);
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, P, K, 1.0, W, K, cols, P,
-                        0.0, zp, P);
-            if (beta != 0.0)
-                for (int p = 0; p < P; p++)
-                    for (int c = 0; c < N; c++)
-                        zb[p * N + c] += zp[(size_t)c * P + p];
-            else
-                for (int p = 0; p < P; p++)
-                    for (int c = 0; c < N; c++)
-                        zb[p * N + c] = zp[(size_t)c * P + p];
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasTrans, P, N, K, 1.0, cols, P, W, K, beta,
+                        zb, N);
         } else {
             im2col(L, 1, xb, cols);
             nn_gemm_nt(P, N, K, cols, W, beta, zb);

@@ -57,14 +57,10 @@ nn_eval *nn_eval_new(const nn_net *net)
     /* inside a parallel region the calls run serially (see nn.h) */
     e->nws = omp_in_parallel() ? 1 : omp_get_max_threads();
     e->ws = SGDN_NEW0(e->ws, e->nws);
-    size_t maxcols = 1, maxout = 1;
+    size_t maxcols = 1;
     for (int i = 0; i < net->nl; i++)
-        if (net->l[i].kind == NN_CONV) {
-            if (nn_conv_cols_size(&net->l[i]) > maxcols)
-                maxcols = nn_conv_cols_size(&net->l[i]);
-            if (net->l[i].out_size > maxout)
-                maxout = net->l[i].out_size;
-        }
+        if (net->l[i].kind == NN_CONV && nn_conv_cols_size(&net->l[i]) > maxcols)
+            maxcols = nn_conv_cols_size(&net->l[i]);
     for (int t = 0; t < e->nws; t++) {
         nn_ws *w = &e->ws[t];
         state_alloc(net, &w->st);
@@ -75,7 +71,6 @@ nn_eval *nn_eval_new(const nn_net *net)
         w->cols = SGDN_NEW(w->cols, maxcols);
         w->rcols = SGDN_NEW(w->rcols, maxcols);
         w->dcols = SGDN_NEW(w->dcols, maxcols);
-        w->zp = SGDN_NEW(w->zp, maxout);
     }
     return e;
 }
@@ -98,7 +93,7 @@ void nn_eval_free(nn_eval *e)
         state_free(e->net, &w->st);
         for (int i = 0; i <= e->net->nl; i++)
             free(w->ra[i]), free(w->rd[i]);
-        free(w->cols), free(w->rcols), free(w->dcols), free(w->zp);
+        free(w->cols), free(w->rcols), free(w->dcols);
     }
     free(e->ws), free(e->part), free(e->plos), free(e->pcor);
     free(e);

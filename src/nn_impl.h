@@ -43,7 +43,6 @@ typedef struct {
     nn_state st;                                           /* an uncached chunk */
     double *ra[NN_MAX_LAYERS + 1], *rd[NN_MAX_LAYERS + 1]; /* R{a}, R{d} */
     double *cols, *rcols, *dcols;                          /* one image's im2col */
-    double *zp;                                            /* one image's conv output */
     double *prof; /* NULL, or seconds per layer: forward [0, nl), backward [nl, 2 nl) */
 } nn_ws;
 
@@ -114,9 +113,9 @@ static inline const double *nn_weights(const nn_layer *L, const double *theta)
  * transposed im2col layout, the others the plain one; these functions
  * pick the layout.  cols holds nn_conv_cols_size(L) doubles. */
 size_t nn_conv_cols_size(const nn_layer *L);
-/* z = x ⊛ W (+ z if beta = 1) for B images; zp: L->out_size scratch. */
-void nn_conv_apply(const nn_layer *L, double *cols, double *zp, int B, const double *x,
-                   const double *W, double beta, double *z);
+/* z = x ⊛ W (+ z if beta = 1) for B images. */
+void nn_conv_apply(const nn_layer *L, double *cols, int B, const double *x, const double *W,
+                   double beta, double *z);
 /* cols = one image's im2col in the layer's layout. */
 void nn_conv_cols(const nn_layer *L, const double *xb, double *cols);
 /* G (Cout × K) += δᵀ A for one image, A = its im2col (cols). */

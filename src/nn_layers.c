@@ -80,7 +80,7 @@ static void dense_rbackward(const nn_layer *L, int B, const double *x, const dou
 static void conv_forward(const nn_layer *L, nn_ws *w, int B, const double *x, const double *theta,
                          double *z)
 {
-    nn_conv_apply(L, w->cols, w->zp, B, x, nn_weights(L, theta), 0.0, z);
+    nn_conv_apply(L, w->cols, B, x, nn_weights(L, theta), 0.0, z);
     if (L->nb)
         nn_add_bias(B * L->oh * L->ow, L->oc, theta + L->boff, z);
 }
@@ -88,9 +88,9 @@ static void conv_forward(const nn_layer *L, nn_ws *w, int B, const double *x, co
 static void conv_rforward(const nn_layer *L, nn_ws *w, int B, const double *x, const double *rx,
                           const double *theta, const double *v, double *rz)
 {
-    nn_conv_apply(L, w->rcols, w->zp, B, rx, nn_weights(L, theta), 0.0, rz); /* R{A} Wᵀ */
+    nn_conv_apply(L, w->rcols, B, rx, nn_weights(L, theta), 0.0, rz); /* R{A} Wᵀ */
     if (L->nw) {
-        nn_conv_apply(L, w->cols, w->zp, B, x, v + L->woff, 1.0, rz);          /* + A Vᵀ */
+        nn_conv_apply(L, w->cols, B, x, v + L->woff, 1.0, rz);          /* + A Vᵀ */
         nn_add_bias(B * L->oh * L->ow, L->oc, v + L->boff, rz);                /* + v_b */
     }
 }
@@ -146,21 +146,23 @@ static void conv_rbackward(const nn_layer *L, nn_ws *w, int B, const double *x, 
 static void maxpool_forward(const nn_layer *L, int B, const double *x, double *z, int *arg)
 {
     const int C = L->ic, k = L->k;
-    if (k == 2) { /* the same comparisons in the same order, unrolled */
+    if (k == 2) { /* the same comparisons in the same order, without branches
+                   * (random comparisons mispredict), vectorised over c */
         const int row = L->iw * C;
         for (int b = 0; b < B; b++, x += L->in_size, z += L->out_size, arg += L->out_size)
             for (int oy = 0; oy < L->oh; oy++)
                 for (int ox = 0; ox < L->ow; ox++) {
                     int o = (oy * L->ow + ox) * C, j0 = (oy * 2 * L->iw + ox * 2) * C;
+#pragma omp simd
                     for (int c = 0; c < C; c++) {
                         int j = j0 + c, best = j;
-                        double m = x[j];
-                        if (x[j + C] > m)
-                            m = x[j + C], best = j + C;
-                        if (x[j + row] > m)
-                            m = x[j + row], best = j + row;
-                        if (x[j + row + C] > m)
-                            m = x[j + row + C], best = j + row + C;
+                        double m = x[j], u = x[j + C], s = x[j + row], t = x[j + row + C];
+                        best = u > m ? j + C : best;
+                        m = u > m ? u : m;
+                        best = s > m ? j + row : best;
+                        m = s > m ? s : m;
+                        best = t > m ? j + row + C : best;
+                        m = t > m ? t : m;
                         z[o + c] = m;
                         arg[o + c] = best;
                     }
