@@ -23,7 +23,7 @@
  * The engine's files (src/nn_*.c): nn_build (nets), nn_conv (convolution
  * kernels and layouts), nn_layers (each layer's forward, R-forward,
  * backward, R-backward), nn_loss, nn_eval (the stages of a chunk and these
- * entry points), nn_profile.
+ * entry points), nn_tools (dense Hessian, expected sharpness), nn_profile.
  *
  * Evaluation splits the n samples into fixed chunks (NN_CHUNK images);
  * chunks may run on different OpenMP threads, and their results are added
@@ -142,6 +142,15 @@ void nn_hvp_release(nn_eval *e);
 void nn_gnvp(nn_eval *e, const double *theta, nn_data d, const double *v, double *Gv);
 /* G[i*D ..] = ∇ℓ_i(θ) for each sample (n × D); loss_i (may be NULL) gets ℓ_i. */
 void nn_grad_per_sample(nn_eval *e, const double *theta, nn_data d, double *G, double *loss_i);
+/* F[i*nout + k] = f_k(x_i; θ), the network's outputs before the loss
+ * (n × nout).  d.y may be NULL. */
+void nn_forward(nn_eval *e, const double *theta, nn_data d, double *F);
+/* J[(i*nout + k)*D ..] = ∇_θ f_k(x_i; θ): the per-sample Jacobian of the
+ * outputs (n·nout × D), e.g. for the Gram matrix J Jᵀ (the empirical NTK) or,
+ * for a single-output mean-square net, ∇f_i itself (whose per-sample loss
+ * gradient is (f_i − y_i) ∇f_i).  One per-sample backward pass per output.
+ * d.y may be NULL. */
+void nn_jacobian(nn_eval *e, const double *theta, nn_data d, double *J);
 /* The dense Hessian (D × D) by D exact Hessian-vector products. */
 void nn_hessian_dense(nn_eval *e, const double *theta, nn_data d, double *H);
 /* Expected sharpness (ZHU App. D.3, Eq. 88): (1/M) Σ_j L(θ + ν_j) − L(θ),

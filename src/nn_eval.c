@@ -15,14 +15,12 @@
  * Layers run segment by segment: a run of convolution, pooling and
  * elementwise layers is taken one image at a time through all its layers
  * (the image stays in cache), a dense layer on the whole chunk. */
-#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
 #include "nn_impl.h"
-#include "rng.h"
 
 /* ------------------------------------------------------------ workspace */
 
@@ -212,7 +210,7 @@ static void stage_loss_hess(const chunk *c, double s, double *out)
  * R-backward (v the direction, R{∇L} added to g).  The input's δ is never
  * needed. */
 static void backward(const chunk *c, const double *theta, const double *v, nn_bk_mode mode,
-                     double *g)
+                     double *g, size_t stride)
 {
     const nn_net *net = c->net;
     int seg[NN_MAX_LAYERS + 1], nseg = 0;
@@ -229,7 +227,7 @@ static void backward(const chunk *c, const double *theta, const double *v, nn_bk
                 if (v)
                     nn_layer_rbackward(&net->l[i], c->w, c->st, i, b0, nb, theta, v, g, i > 0);
                 else
-                    nn_layer_backward(&net->l[i], c->w, c->st, i, b0, nb, theta, mode, g, net->D,
+                    nn_layer_backward(&net->l[i], c->w, c->st, i, b0, nb, theta, mode, g, stride,
                                       i > 0);
                 prof_add(c->w, net->nl + i, t0);
             }
@@ -237,11 +235,23 @@ static void backward(const chunk *c, const double *theta, const double *v, nn_bk
 }
 static void stage_backward(const chunk *c, const double *theta, nn_bk_mode mode, double *g)
 {
-    backward(c, theta, NULL, mode, g);
+    backward(c, theta, NULL, mode, g, c->net->D);
 }
 static void stage_rbackward(const chunk *c, const double *theta, const double *v, double *g)
 {
-    backward(c, theta, v, NN_BK_GRAD, g);
+    backward(c, theta, v, NN_BK_GRAD, g, c->net->D);
+}
+/* ∇θ f_k of each image into rows stride apart (the per-sample backward
+ * started from d[nl] = e_k). */
+static void stage_backward_output(const chunk *c, const double *theta, int k, double *rows,
+                                  size_t stride)
+{
+    const int C = c->net->nout;
+    double *dl = c->st->d[c->net->nl];
+    memset(dl, 0, (size_t)c->B * C * sizeof *dl);
+    for (int b = 0; b < c->B; b++)
+        dl[(size_t)b * C + k] = 1.0;
+    backward(c, theta, NULL, NN_BK_PERSAMPLE, rows, stride);
 }
 
 /* ------------------------------------------------------ the chunk loop */
@@ -252,17 +262,18 @@ typedef struct {
     const double *theta, *v;
     double s;          /* scale of ∂ℓ/∂f: 1/n for a mean, 1 per sample */
     int kind;          /* which composition (below) */
-    double *rows;      /* NN_BK_PERSAMPLE output, n × D */
+    double *rows;      /* per-sample output: n × D gradients, n × nout outputs, n·nout × D Jacobian */
     double *loss_i;    /* per-sample losses, or NULL */
 } pass;
 
-enum { K_LOSS, K_GRAD, K_PERSAMPLE, K_STATE, K_HVP, K_HVP_CACHED, K_GNVP };
+enum { K_LOSS, K_GRAD, K_PERSAMPLE, K_STATE, K_HVP, K_HVP_CACHED, K_GNVP, K_OUTPUT, K_JACOBIAN };
 
 /* >>> snippet nn-stages */
 static double run_chunk(const pass *p, const chunk *c, double *out, long *correct)
 {
     const double *th = p->theta, *v = p->v;
     double *li = p->loss_i ? p->loss_i + c->s0 : NULL, loss = 0.0;
+    *correct = 0;
     switch (p->kind) {
     case K_LOSS:
     case K_GRAD: /* L and ∇L */
@@ -299,6 +310,17 @@ static double run_chunk(const pass *p, const chunk *c, double *out, long *correc
         memset(out, 0, c->net->D * sizeof *out);
         stage_backward(c, th, NN_BK_GRAD, out);
         break;
+    case K_OUTPUT: /* f(x_b) */
+        stage_input(c), stage_forward(c, th);
+        memcpy(p->rows + (size_t)c->s0 * c->net->nout, c->st->a[c->net->nl],
+               (size_t)c->B * c->net->nout * sizeof *p->rows);
+        break;
+    case K_JACOBIAN: /* ∇θ f_k(x_b), row b·nout + k */
+        stage_input(c), stage_forward(c, th);
+        for (int k = 0; k < c->net->nout; k++)
+            stage_backward_output(c, th, k, p->rows + ((size_t)c->s0 * c->net->nout + k) * c->net->D,
+                                  (size_t)c->net->nout * c->net->D);
+        break;
     }
     return loss;
 }
@@ -320,7 +342,8 @@ static double run_chunks(nn_eval *e, nn_data d, pass *p, double *out, long *corr
     /* per-sample gradients need no reduction: smaller chunks (of a fixed
      * size, so the result is still independent of the threads) let a
      * minibatch of 100 use every core */
-    int size = p->kind == K_PERSAMPLE ? NN_CHUNK / 4 : NN_CHUNK;
+    int rows = p->kind == K_PERSAMPLE || p->kind == K_OUTPUT || p->kind == K_JACOBIAN;
+    int size = rows ? NN_CHUNK / 4 : NN_CHUNK;
     int nch = (d.n + size - 1) / size;
     ensure_parts(e, nch);
     int cached = p->kind == K_HVP_CACHED || p->kind == K_STATE;
@@ -360,6 +383,18 @@ double nn_loss_grad(nn_eval *e, const double *theta, nn_data d, double *grad, lo
 void nn_grad_per_sample(nn_eval *e, const double *theta, nn_data d, double *G, double *loss_i)
 {
     pass p = {theta, NULL, 1.0, K_PERSAMPLE, G, loss_i};
+    run_chunks(e, d, &p, NULL, NULL);
+}
+
+void nn_forward(nn_eval *e, const double *theta, nn_data d, double *F)
+{
+    pass p = {theta, NULL, 1.0, K_OUTPUT, F, NULL};
+    run_chunks(e, d, &p, NULL, NULL);
+}
+
+void nn_jacobian(nn_eval *e, const double *theta, nn_data d, double *J)
+{
+    pass p = {theta, NULL, 1.0, K_JACOBIAN, J, NULL};
     run_chunks(e, d, &p, NULL, NULL);
 }
 
@@ -403,39 +438,4 @@ void nn_eval_timed(nn_eval *e, const double *theta, nn_data d, const double *v, 
     else
         nn_loss_grad(e, theta, d, out, NULL);
     e->ws[0].prof = NULL;
-}
-
-void nn_hessian_dense(nn_eval *e, const double *theta, nn_data d, double *H)
-{
-    size_t D = e->net->D;
-    double *u = SGDN_NEW0(u, D);
-    nn_hvp_prepare(e, theta, d);
-    for (size_t j = 0; j < D; j++) {
-        u[j] = 1.0;
-        nn_hvp(e, theta, d, u, H + j * D); /* column j = row j: H is symmetric */
-        u[j] = 0.0;
-    }
-    nn_hvp_release(e);
-    free(u);
-}
-
-double nn_expected_sharpness(nn_eval *e, const double *theta, nn_data d, double delta, int M,
-                             uint64_t seed, uint64_t stream, double *se)
-{
-    size_t D = e->net->D;
-    double L0 = nn_loss_grad(e, theta, d, NULL, NULL), sum = 0.0, sum2 = 0.0;
-    double *t = SGDN_NEW(t, D);
-    for (int j = 0; j < M; j++) {
-        rng_stream r;
-        rng_init_sub(&r, seed, stream, (uint64_t)j);
-        for (size_t k = 0; k < D; k++)
-            t[k] = theta[k] + delta * rng_normal(&r);
-        double dl = nn_loss_grad(e, t, d, NULL, NULL) - L0;
-        sum += dl, sum2 += dl * dl;
-    }
-    free(t);
-    double mean = sum / M;
-    if (se)
-        *se = M > 1 ? sqrt(fmax(sum2 / M - mean * mean, 0.0) * M / (M - 1) / M) : 0.0;
-    return mean;
 }

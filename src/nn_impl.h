@@ -4,6 +4,7 @@
  *   nn_layers.c  each layer kind's forward, R-forward, backward, R-backward
  *   nn_loss.c    the losses, their gradients and Hessian products
  *   nn_eval.c    workspaces, the stages of one chunk, the entry points
+ *   nn_tools.c   the dense Hessian, expected sharpness (from the entry points)
  *   nn_profile.c per-layer CPU time for the benchmarks
  *
  * Notation for one layer with input a, output z and, for a dense or
