@@ -208,7 +208,7 @@ def main():
     row(f"torch_eigsh_top{k}_cpu1", f"{t_eig:.3f}", "s",
         f"this engine {meta['lanczos']:.3f} s ({int(meta['eig_steps'])} Lanczos steps; eigsh {count[0]} HVPs)",
         f"{t_eig / meta['lanczos']:.2f}")
-    row(f"torch_agrees_eig_top{k}", f"{diff:.2e}", "max |dlambda|/lambda1",
+    row(f"torch_agrees_eig_top{k}", f"{diff:.2e}", "max. diff. / lambda1",
         f"lambda1 = {ours_lam[0]:.6g}", "")
     ok &= diff < 1e-6
     print("\n".join(rows))
