@@ -229,15 +229,21 @@ static void pointwise_forward(const nn_layer *L, size_t n, const double *restric
 static void pointwise_mask(const nn_layer *L, size_t n, const double *restrict x,
                            const double *restrict in, double *restrict out)
 {
+    /* in[j] is loaded unconditionally so that the loop is a select, not
+     * a branch (which mispredicts on random signs) */
     if (L->kind == NN_RELU) {
 #pragma omp simd
-        for (size_t j = 0; j < n; j++)
-            out[j] = x[j] > 0 ? in[j] : 0.0;
+        for (size_t j = 0; j < n; j++) {
+            double v = in[j];
+            out[j] = x[j] > 0 ? v : 0.0;
+        }
     } else {
         const double lo = L->lo, hi = L->hi;
 #pragma omp simd
-        for (size_t j = 0; j < n; j++)
-            out[j] = x[j] > lo && x[j] < hi ? in[j] : 0.0;
+        for (size_t j = 0; j < n; j++) {
+            double v = in[j];
+            out[j] = x[j] > lo && x[j] < hi ? v : 0.0;
+        }
     }
 }
 
