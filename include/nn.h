@@ -17,7 +17,8 @@
  *                     backward pass, giving R{∇L} = H v exactly,
  *   Gauss–Newton × v  Jᵀ H_ℓ J v, the Hessian without its second-order
  *                     terms in the network (the "NTK" part),
- *   per-sample ∇ℓ_i   for the SGD noise covariance.
+ *   per-sample ∇ℓ_i   for the SGD noise covariance,
+ *   per-sample ∇f_i   the Jacobian of the outputs (nn_jacobian).
  * The loss is L(θ) = (1/n) Σ_i ℓ(f(x_i; θ), y_i).
  *
  * The engine's files (src/nn_*.c): nn_build (nets), nn_conv (convolution
