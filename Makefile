@@ -274,15 +274,31 @@ test-sanitize: $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS)) $(patsubst %,$(SB)/bin/
 	 rm -rf $$d; [ $$fail = 0 ] && echo "sanitized programs: $(words $(PROGS)) ran clean"
 
 # --- benchmarks -------------------------------------------------------------
-bench: $(patsubst %,$(BIN)/%,$(BENCHES))
+# bench_nn also hands its net, data, theta and results to the PyTorch side
+# (src/bench/torch_nn.py) when Debian's python3-torch and python3-scipy are
+# installed; they are never required.
+# When the environment pins OpenBLAS's kernels (OPENBLAS_CORETYPE), the
+# engine is also timed under the library's own choice for this CPU (rows
+# blas_auto_*).
+TORCH_PY := /usr/bin/python3
+bench: $(patsubst %,$(BIN)/%,$(BENCHES)) src/bench/torch_nn.py src/bench/bench2tex.sh
 	@mkdir -p data
-	@{ printf 'name\tvalue\tunit\treference\tratio\n'; \
-	   for b in $^; do $$b || exit 1; done; } > data/bench.tsv.tmp && mv data/bench.tsv.tmp data/bench.tsv
+	@x=$$(mktemp -d); trap 'rm -rf "$$x"' EXIT; \
+	 { printf 'name\tvalue\tunit\treference\tratio\n'; \
+	   for b in $(patsubst %,$(BIN)/%,$(BENCHES)); do \
+	     if [ $${b##*/} = bench_nn ]; then $$b $$x || exit 1; else $$b || exit 1; fi; done; \
+	   if [ -n "$${OPENBLAS_CORETYPE-}" ]; then \
+	     env -u OPENBLAS_CORETYPE $(BIN)/bench_nn --core-rows blas_auto $$x || exit 1; fi; \
+	   if $(TORCH_PY) -c 'import torch, scipy, functorch' 2>/dev/null; then \
+	     $(TORCH_PY) src/bench/torch_nn.py $$x || exit 1; \
+	   else echo 'bench: python3-torch or python3-scipy not installed: no PyTorch comparison' >&2; fi; \
+	 } > data/bench.tsv.tmp && mv data/bench.tsv.tmp data/bench.tsv
+	src/bench/bench2tex.sh data/bench.tsv > data/bench.tex.tmp && mv data/bench.tex.tmp data/bench.tex
 	@column -t -s $$'\t' data/bench.tsv
 
 clean:
 	rm -rf $(B) report/build report/gen figures/*.pdf figures/.profile
 distclean: clean
-	rm -rf data/paper data/ci data/claims.tsv data/bench.tsv report/report.pdf
+	rm -rf data/paper data/ci data/claims.tsv data/bench.tsv data/bench.tex report/report.pdf
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

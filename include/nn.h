@@ -17,8 +17,14 @@
  *                     backward pass, giving R{∇L} = H v exactly,
  *   Gauss–Newton × v  Jᵀ H_ℓ J v, the Hessian without its second-order
  *                     terms in the network (the "NTK" part),
- *   per-sample ∇ℓ_i   for the SGD noise covariance.
+ *   per-sample ∇ℓ_i   for the SGD noise covariance,
+ *   per-sample ∇f_i   the Jacobian of the outputs (nn_jacobian).
  * The loss is L(θ) = (1/n) Σ_i ℓ(f(x_i; θ), y_i).
+ *
+ * The engine's files (src/nn_*.c): nn_build (nets), nn_conv (convolution
+ * kernels and layouts), nn_layers (each layer's forward, R-forward,
+ * backward, R-backward), nn_loss, nn_eval (the stages of a chunk and these
+ * entry points), nn_tools (dense Hessian, expected sharpness), nn_profile.
  *
  * Evaluation splits the n samples into fixed chunks (NN_CHUNK images);
  * chunks may run on different OpenMP threads, and their results are added
@@ -100,7 +106,12 @@ void nn_init_params(const nn_net *net, double *theta, uint64_t seed, uint64_t st
 /* --- evaluation -------------------------------------------------------- */
 typedef struct nn_eval nn_eval;
 
-/* Workspaces for one thread per OpenMP thread; free with nn_eval_free. */
+/* Workspaces for one thread per OpenMP thread; free with nn_eval_free.
+ * Threads: an nn_eval serves one caller at a time, and its calls run their
+ * chunks on the OpenMP threads.  Inside a parallel region (say OpenMP
+ * across seeds) give every thread its own nn_eval, made inside the region
+ * or outside: its calls then run their chunks serially on the calling
+ * thread, with bitwise the same results. */
 nn_eval *nn_eval_new(const nn_net *net);
 void nn_eval_free(nn_eval *e);
 
@@ -132,6 +143,15 @@ void nn_hvp_release(nn_eval *e);
 void nn_gnvp(nn_eval *e, const double *theta, nn_data d, const double *v, double *Gv);
 /* G[i*D ..] = ∇ℓ_i(θ) for each sample (n × D); loss_i (may be NULL) gets ℓ_i. */
 void nn_grad_per_sample(nn_eval *e, const double *theta, nn_data d, double *G, double *loss_i);
+/* F[i*nout + k] = f_k(x_i; θ), the network's outputs before the loss
+ * (n × nout).  d.y may be NULL. */
+void nn_forward(nn_eval *e, const double *theta, nn_data d, double *F);
+/* J[(i*nout + k)*D ..] = ∇_θ f_k(x_i; θ): the per-sample Jacobian of the
+ * outputs (n·nout × D), e.g. for the Gram matrix J Jᵀ (the empirical NTK) or,
+ * for a single-output mean-square net, ∇f_i itself (whose per-sample loss
+ * gradient is (f_i − y_i) ∇f_i).  One per-sample backward pass per output.
+ * d.y may be NULL. */
+void nn_jacobian(nn_eval *e, const double *theta, nn_data d, double *J);
 /* The dense Hessian (D × D) by D exact Hessian-vector products. */
 void nn_hessian_dense(nn_eval *e, const double *theta, nn_data d, double *H);
 /* Expected sharpness (ZHU App. D.3, Eq. 88): (1/M) Σ_j L(θ + ν_j) − L(θ),

@@ -1,4 +1,4 @@
-/* Every derivative of nn.c against finite differences, on every
+/* Every derivative of the network engine (src/nn_*.c) against finite differences, on every
  * architecture and loss; the Hessian's symmetry; Lanczos, Hutchinson and
  * the Gram route against LAPACK on a net small enough for a dense Hessian. */
 #include <stdarg.h>
@@ -182,7 +182,7 @@ static void cnn3(void **state)
 }
 
 /* A one-channel convolution inside the net, with padding: the transposed
- * im2col layout of nn.c with its input gradient. */
+ * im2col layout of nn_conv.c with its input gradient. */
 static void conv_one_channel(void **state)
 {
     (void)state;
@@ -234,6 +234,101 @@ static void mlp_fixed_clipped(void **state)
     for (size_t k = 0; k < f.net.D; k++)
         f.theta[k] += 0.3; /* push outputs into the clip's open interval */
     check_derivatives(&f);
+    drop(&f);
+}
+
+/* The outputs and their per-sample Jacobian: J u against central
+ * differences of the outputs, and for a single-output mean-square net the
+ * per-sample loss gradient (f_i − y_i) ∇f_i. */
+static void check_jacobian(fixture *f)
+{
+    const double h = 1e-6;
+    size_t D = f->net.D, C = (size_t)f->net.nout, n = (size_t)f->n;
+    nn_eval *e = nn_eval_new(&f->net);
+    nn_data d = data(f);
+    double *F = malloc(n * C * sizeof *F), *Fp = malloc(n * C * sizeof *Fp);
+    double *Fm = malloc(n * C * sizeof *Fm), *J = malloc(n * C * D * sizeof *J);
+    double *u = malloc(D * sizeof *u), *tp = malloc(D * sizeof *tp), *tm = malloc(D * sizeof *tm);
+    rng_stream r;
+    rng_init(&r, 6, 6);
+    rng_normal_fill(&r, u, D);
+    for (size_t k = 0; k < D; k++)
+        tp[k] = f->theta[k] + h * u[k], tm[k] = f->theta[k] - h * u[k];
+    nn_forward(e, f->theta, d, F);
+    nn_forward(e, tp, d, Fp);
+    nn_forward(e, tm, d, Fm);
+    nn_jacobian(e, f->theta, d, J);
+    for (size_t i = 0; i < n * C; i++) {
+        double ju = cblas_ddot((int)D, J + i * D, 1, u, 1), fd = (Fp[i] - Fm[i]) / (2 * h);
+        if (fabs(ju - fd) > 1e-6 * (fabs(fd) + 1e-3))
+            fail_msg("Jacobian row %zu: J u = %.10g, finite difference %.10g", i, ju, fd);
+    }
+    if (C == 1 && f->net.loss == NN_LOSS_MSE) {
+        double *G = malloc(n * D * sizeof *G);
+        nn_grad_per_sample(e, f->theta, d, G, NULL);
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < D; k++)
+                assert_true(fabs(G[i * D + k] - (F[i] - f->y[i]) * J[i * D + k]) <=
+                            1e-12 * (1 + fabs(G[i * D + k])));
+        free(G);
+    }
+    free(F), free(Fp), free(Fm), free(J), free(u), free(tp), free(tm);
+    nn_eval_free(e);
+}
+
+static void jacobian(void **state)
+{
+    (void)state;
+    fixture f;
+    nn_zhu_cnn(&f.net);
+    make_data(&f, 3, 11);
+    check_jacobian(&f);
+    drop(&f);
+    nn_init(&f.net, 1, 2); /* ZHU-1HL: one output, clipped, mean square */
+    nn_add_dense(&f.net, 16);
+    nn_add_relu(&f.net);
+    for (int j = 0; j < 16; j++)
+        f.W[j] = (j % 2 ? -1.0 : 1.0) / 4;
+    nn_add_dense_fixed(&f.net, 1, f.W);
+    nn_add_clip(&f.net, 0.001, 0.999);
+    nn_set_loss(&f.net, NN_LOSS_MSE, 0.0);
+    make_data(&f, 60, 12);
+    for (size_t k = 0; k < f.net.D; k++)
+        f.theta[k] += 0.3;
+    check_jacobian(&f);
+    drop(&f);
+}
+
+/* An nn_eval per thread inside a parallel region (OpenMP across seeds):
+ * the same gradient and HVP, bitwise, as the parallel chunks outside. */
+static void eval_in_parallel_region(void **state)
+{
+    (void)state;
+    fixture f;
+    int w[2] = {9, 6};
+    nn_mlp(&f.net, 5, 2, w, 3);
+    make_data(&f, 230, 9); /* 3 chunks */
+    size_t D = f.net.D;
+    nn_eval *e = nn_eval_new(&f.net);
+    double *g = malloc(D * sizeof *g), *hv = malloc(D * sizeof *hv);
+    double L = nn_loss_grad(e, f.theta, data(&f), g, NULL);
+    nn_hvp(e, f.theta, data(&f), g, hv);
+    int bad = 0;
+#pragma omp parallel num_threads(2) reduction(+ : bad)
+    {
+        nn_eval *ep = nn_eval_new(&f.net);
+        double *gp = malloc(D * sizeof *gp), *hp = malloc(D * sizeof *hp);
+        for (int rep = 0; rep < 3; rep++) {
+            double Lp = nn_loss_grad(ep, f.theta, data(&f), gp, NULL);
+            nn_hvp(ep, f.theta, data(&f), g, hp);
+            bad += Lp != L || memcmp(gp, g, D * sizeof *g) || memcmp(hp, hv, D * sizeof *hv);
+        }
+        free(gp), free(hp);
+        nn_eval_free(ep);
+    }
+    assert_int_equal(bad, 0);
+    free(g), free(hv);
+    nn_eval_free(e);
     drop(&f);
 }
 
@@ -328,6 +423,8 @@ int main(void)
         cmocka_unit_test(conv_one_channel),
         cmocka_unit_test(mlp_losses),
         cmocka_unit_test(mlp_fixed_clipped),
+        cmocka_unit_test(jacobian),
+        cmocka_unit_test(eval_in_parallel_region),
         cmocka_unit_test(lanczos_vs_dsyevr),
         cmocka_unit_test(gram_route),
     };

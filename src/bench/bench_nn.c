@@ -1,7 +1,15 @@
-/* bench_nn — speed of the neural-network engine on ZHU's CNN, against the
- * dgemm speed of this machine measured in the same run.  TSV rows
+/* bench_nn [DIR | --core-rows TAG DIR] — speed of the neural-network engine on ZHU's CNN, against
+ * the dgemm speed of this machine measured in the same run.  TSV rows
  *     name  value  unit  reference  ratio
- * on stdout (make bench collects them into data/bench.tsv). */
+ * on stdout (make bench collects them into data/bench.tsv).  With DIR, also
+ * write the net's images, labels, θ, a direction v, this engine's results
+ * (loss, ∇L, H v, per-sample gradients, top Hessian eigenvalues) and its
+ * one-thread CPU times there, for the PyTorch side of the comparison
+ * (src/bench/torch_nn.py).  With --core-rows TAG DIR only three rows,
+ * TAG_dgemm_1thread, TAG_cnn_grad_1200_cpu1 and TAG_cnn_hvp_1200_cpu1, also
+ * added to DIR/meta.txt: make bench runs it once more under OpenBLAS's own
+ * choice of kernels when the environment pins others. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +18,15 @@
 #include <time.h>
 #include <cblas.h>
 
+#include "err.h"
 #include "fmnist.h"
 #include "nn.h"
+#include "rng.h"
 #include "run.h"
+#include "spectral.h"
 
 void openblas_set_num_threads(int);
+char *openblas_get_corename(void);
 
 /* This thread's CPU seconds: on a shared machine they leave out the time
  * spent waiting for a core (the per-layer rows use the same clock). */
@@ -22,6 +34,14 @@ static double cpu_seconds(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+/* The process's CPU seconds (all threads): the one-thread comparison rows. */
+static double proc_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
@@ -81,11 +101,115 @@ static void layer_rows(nn_eval *e, const nn_net *net, const double *th, nn_data 
     }
 }
 
-int main(void)
+typedef struct {
+    nn_eval *e;
+    const double *theta;
+    nn_data d;
+} hvp_ctx;
+static void hvp_op(void *c, const double *x, double *y)
 {
+    hvp_ctx *h = c;
+    nn_hvp(h->e, h->theta, h->d, x, y);
+}
+
+static void write_raw(const char *dir, const char *name, const void *p, size_t size, size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(p, size, n, f) != n || fclose(f)) {
+        fprintf(stderr, "bench_nn: error: cannot write %s\n", path);
+        exit(1);
+    }
+}
+
+/* The comparison with PyTorch: every timing here on one thread, in CPU
+ * seconds (the machine is shared), the best of a few repetitions. */
+enum { EIG_K = 5, EIG_STEPS = 40, PS_N = 1200 };
+typedef struct {
+    double grad, hvp, hvp_prepare, ps, lanczos;
+} one_thread;
+
+static one_thread time_one_thread(nn_eval *e, size_t D, const double *th, nn_data d, const double *v,
+                                  double *hv, double *G, double *eig)
+{
+    one_thread t = {1e30, 1e30, 1e30, 1e30, 1e30};
+    double *g = SGDN_NEW(g, D), t0;
+    for (int r = 0; r < 3; r++) {
+        t0 = proc_seconds();
+        nn_loss_grad(e, th, d, g, NULL);
+        t.grad = fmin(t.grad, proc_seconds() - t0);
+        t0 = proc_seconds();
+        nn_hvp_prepare(e, th, d);
+        t.hvp_prepare = fmin(t.hvp_prepare, proc_seconds() - t0);
+        t0 = proc_seconds();
+        nn_hvp(e, th, d, v, hv);
+        t.hvp = fmin(t.hvp, proc_seconds() - t0);
+        nn_hvp_release(e);
+    }
+    nn_data dps = {d.x, d.y, NULL, PS_N};
+    for (int r = 0; r < 2; r++) {
+        t0 = proc_seconds();
+        nn_grad_per_sample(e, th, dps, G, NULL);
+        t.ps = fmin(t.ps, proc_seconds() - t0);
+    }
+    /* the top EIG_K Hessian eigenvalues: EIG_STEPS Lanczos steps on
+     * prepared HVPs, the preparation included */
+    rng_stream r;
+    rng_init(&r, 7, 0);
+    hvp_ctx c = {e, th, d};
+    t0 = proc_seconds();
+    nn_hvp_prepare(e, th, d);
+    int steps = spectral_lanczos(D, hvp_op, &c, EIG_K, EIG_STEPS, &r, eig, NULL, NULL);
+    nn_hvp_release(e);
+    t.lanczos = proc_seconds() - t0;
+    if (steps < 0) {
+        fprintf(stderr, "bench_nn: error: Lanczos failed\n");
+        exit(1);
+    }
+    free(g);
+    return t;
+}
+
+/* The rows of --core-rows TAG. */
+static void core_rows(const char *tag, const char *dir, const nn_net *net, nn_eval *e,
+                      const double *th, nn_data d, const double *v)
+{
+    double *g = SGDN_NEW(g, net->D), *hv = SGDN_NEW(hv, net->D), t0, tg = 1e30, th_ = 1e30;
+    omp_set_num_threads(1);
+    nn_hvp_prepare(e, th, d);
+    for (int r = 0; r < 3; r++) {
+        t0 = proc_seconds();
+        nn_loss_grad(e, th, d, g, NULL);
+        tg = fmin(tg, proc_seconds() - t0);
+        t0 = proc_seconds();
+        nn_hvp(e, th, d, v, hv);
+        th_ = fmin(th_, proc_seconds() - t0);
+    }
+    nn_hvp_release(e);
+    printf("%s_cnn_grad_1200_cpu1\t%.4f\ts\t1 thread\t\n", tag, tg);
+    printf("%s_cnn_hvp_1200_cpu1\t%.4f\ts\t1 thread, prepared\t\n", tag, th_);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/meta.txt", dir);
+    FILE *f = fopen(path, "a");
+    if (!f || fprintf(f, "%s_grad %.6g\n%s_hvp %.6g\n", tag, tg, tag, th_) < 0 || fclose(f)) {
+        fprintf(stderr, "bench_nn: error: cannot write %s\n", path);
+        exit(1);
+    }
+    free(g), free(hv);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc == 2 ? argv[1] : NULL;
+    const char *tag = argc == 4 && !strcmp(argv[1], "--core-rows") ? argv[2] : NULL;
+    if (tag)
+        dir = argv[3];
     openblas_set_num_threads(1);
     int threads = omp_get_max_threads();
     double peak1 = dgemm_gflops(1000), peak = peak1 * threads;
+    if (tag)
+        printf("%s_dgemm_1thread\t%.2f\tGFLOP/s\tCPU time, %s\t\n", tag, peak1, openblas_get_corename());
     double load[3] = {0};
     FILE *fl = fopen("/proc/loadavg", "r");
     if (fl) {
@@ -94,9 +218,11 @@ int main(void)
         fclose(fl);
     }
     /* the wall-time rows below depend on the other work of the machine */
-    printf("load_average_1min\t%.2f\tprocesses\t%d cores\t\n", load[0], omp_get_num_procs());
-    printf("dgemm_1thread\t%.2f\tGFLOP/s\tCPU time\t\n", peak1);
-    printf("dgemm_peak\t%.2f\tGFLOP/s\t%d threads x 1-thread dgemm\t\n", peak, threads);
+    if (!tag) {
+        printf("load_average_1min\t%.2f\tprocesses\t%d cores\t\n", load[0], omp_get_num_procs());
+        printf("dgemm_1thread\t%.2f\tGFLOP/s\tCPU time, %s\t\n", peak1, openblas_get_corename());
+        printf("dgemm_peak\t%.2f\tGFLOP/s\t%d threads x 1-thread dgemm\t\n", peak, threads);
+    }
 
     fmnist_set all, s;
     char err[1024];
@@ -110,9 +236,12 @@ int main(void)
     nn_zhu_cnn(&net);
     nn_eval *e = nn_eval_new(&net);
     size_t D = net.D;
-    double *th = malloc(D * sizeof *th), *g = malloc(D * sizeof *g), *hv = malloc(D * sizeof *hv);
-    double *G = malloc((size_t)100 * D * sizeof *G);
+    double *th = SGDN_NEW(th, D), *g = SGDN_NEW(g, D), *hv = SGDN_NEW(hv, D);
+    double *v = SGDN_NEW(v, D), *G = SGDN_NEW(G, sgdn_mul(PS_N, D));
     nn_init_params(&net, th, 1, 0);
+    rng_stream rv;
+    rng_init(&rv, 1, 1);
+    rng_normal_fill(&rv, v, D);
     nn_data d = {s.x, s.y, NULL, s.n};
     double fc, fd;
     nn_flops_forward(&net, &fc, &fd);
@@ -122,6 +251,13 @@ int main(void)
     double conv1 = 2.0 * 24 * 24 * 10 * 25;
     double f_fb = (3 * (fc + fd) - conv1) * s.n, f_hvp = (6 * (fc + fd) - 2 * conv1) * s.n;
 
+    if (tag) {
+        core_rows(tag, dir, &net, e, th, d, v);
+        free(th), free(g), free(hv), free(v), free(G);
+        nn_eval_free(e);
+        fmnist_free(&s);
+        return 0;
+    }
     layer_rows(e, &net, th, d, NULL, peak1);
 
     const int reps = 10;
@@ -153,8 +289,20 @@ int main(void)
         nn_hvp(e, th, d, g, hv);
     double t_hvp = (run_wall_seconds() - t) / 4;
     layer_rows(e, &net, th, d, g, peak1);
+    nn_hvp_release(e);
     printf("cnn_hvp_1200\t%.2f\tGFLOP/s\t%.2f\t%.3f\n", f_hvp / t_hvp / 1e9, peak, f_hvp / t_hvp / 1e9 / peak);
     printf("cnn_hvp_1200_time\t%.4f\ts\t\t\n", t_hvp);
+
+    /* one thread, CPU time: the rows the PyTorch comparison divides by */
+    double eig[EIG_K];
+    omp_set_num_threads(1);
+    one_thread o = time_one_thread(e, D, th, d, v, hv, G, eig);
+    omp_set_num_threads(threads);
+    printf("cnn_grad_1200_cpu1\t%.4f\ts\t1 thread\t\n", o.grad);
+    printf("cnn_hvp_1200_cpu1\t%.4f\ts\t1 thread, prepared\t\n", o.hvp);
+    printf("cnn_hvp_prepare_1200_cpu1\t%.4f\ts\t1 thread\t\n", o.hvp_prepare);
+    printf("cnn_per_sample_1200_cpu1\t%.4f\ts\t1 thread\t\n", o.ps);
+    printf("cnn_lanczos_top%d_%dsteps_cpu1\t%.4f\ts\t1 thread\t\n", EIG_K, EIG_STEPS, o.lanczos);
 
     /* 3,000 GD iterations: extrapolated from the gradient time above
      * (the update itself is negligible) */
@@ -169,7 +317,34 @@ int main(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak_memory\t%.3f\tGiB\t4\t%.3f\n", ru.ru_maxrss / 1048576.0, ru.ru_maxrss / 1048576.0 / 4);
-    free(th), free(g), free(hv), free(G);
+
+    if (dir) { /* the same net, data, θ and results for the PyTorch side */
+        double L = nn_loss_grad(e, th, d, g, NULL);
+        nn_hvp(e, th, d, v, hv);
+        nn_grad_per_sample(e, th, (nn_data){s.x, s.y, NULL, 8}, G, NULL);
+        write_raw(dir, "x.f64", s.x, sizeof *s.x, sgdn_mul(s.n, net.in_size));
+        write_raw(dir, "y.i32", s.y, sizeof *s.y, (size_t)s.n);
+        write_raw(dir, "theta.f64", th, sizeof *th, D);
+        write_raw(dir, "v.f64", v, sizeof *v, D);
+        write_raw(dir, "grad.f64", g, sizeof *g, D);
+        write_raw(dir, "hv.f64", hv, sizeof *hv, D);
+        write_raw(dir, "ps8.f64", G, sizeof *G, 8 * D);
+        write_raw(dir, "eig.f64", eig, sizeof *eig, EIG_K);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/meta.txt", dir);
+        FILE *f = fopen(path, "w");
+        if (!f) {
+            fprintf(stderr, "bench_nn: error: cannot write %s\n", path);
+            return 1;
+        }
+        fprintf(f, "n %d\nD %zu\nloss %.17g\nps_n %d\neig_k %d\neig_steps %d\n"
+                   "grad %.6g\nhvp %.6g\nhvp_prepare %.6g\nps %.6g\nlanczos %.6g\n"
+                   "grad_wall2 %.6g\nhvp_wall2 %.6g\n",
+                s.n, D, L, PS_N, EIG_K, EIG_STEPS, o.grad, o.hvp, o.hvp_prepare, o.ps, o.lanczos,
+                t_grad, t_hvp);
+        fclose(f);
+    }
+    free(th), free(g), free(hv), free(v), free(G);
     nn_eval_free(e);
     fmnist_free(&s);
     return 0;
