@@ -225,7 +225,7 @@ test-progs: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
 # the bad-input table (tests/bad_inputs.tsv): exit code, one error line, no file left
 test-bad: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
 	@tests/test_bad_inputs.sh $(BIN)
-test: test-unit test-progs
+test: test-unit test-progs test-bad
 	@echo "all tests passed"
 
 # A single-node Slurm (slurm-wlm, munge) started in a scratch directory: two
@@ -265,13 +265,18 @@ $(SB)/tests/%: tests/%.c $(SB)/libsgdn.a
 $(SB)/bin/%: src/progs/%.c $(SB)/libsgdn.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< $(SB)/libsgdn.a $(LDLIBS) -o $(TMP) && mv $(TMP) $@
-# the unit tests, then every program once on its test arguments
-test-sanitize: $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS)) $(patsubst %,$(SB)/bin/%,$(PROGS))
+$(SB)/bin/%: src/tools/%.c $(SB)/libsgdn.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< $(SB)/libsgdn.a $(LDLIBS) -o $(TMP) && mv $(TMP) $@
+# the unit tests, every program once on its test arguments, then the
+# bad-input table under the sanitizers
+test-sanitize: $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS)) $(patsubst %,$(SB)/bin/%,$(PROGS) $(TOOLS))
 	@ASAN_OPTIONS=detect_leaks=0 tests/run_unit.sh $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS))
 	@d=$$(mktemp -d); fail=0; \
 	 $(foreach p,$(PROGS),$(foreach q,$(TESTDEPS_$(p)) $(p),ASAN_OPTIONS=detect_leaks=0 $(SB)/bin/$(q) --profile ci --outdir $$d $(TESTARGS_$(q)) \
 	     2>$$d/err || { fail=1; echo "FAILED under sanitizers: $(q)"; tail -n 20 $$d/err; };)) \
 	 rm -rf $$d; [ $$fail = 0 ] && echo "sanitized programs: $(words $(PROGS)) ran clean"
+	@ASAN_OPTIONS=detect_leaks=0 tests/test_bad_inputs.sh $(SB)/bin
 
 # --- benchmarks -------------------------------------------------------------
 # bench_nn also hands its net, data, theta and results to the PyTorch side
