@@ -1,0 +1,119 @@
+/* cross.c — see include/cross.h. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "cross.h"
+
+double cross_kramers_time(double h, double hs, double dL, double eta, double Cstar)
+{
+    return 2 * M_PI / sqrt(h * hs) * exp(2 * dL / (eta * Cstar));
+}
+
+double cross_mori_eq15_time(double h, double hs, double ratio, double B, double eta)
+{
+    return 2 * M_PI / sqrt(h * hs) * pow(ratio, B / (eta * h) + 0.5);
+}
+
+double cross_meng_time(double h, double hs, double dL, double eta, double sg, double sH, int ito)
+{
+    if (!(sH > 0) || !(sg > 0))
+        return NAN; /* the model needs a noise growing from a positive floor */
+    double kappa = h / (eta * sH), q = 1 + 2 * dL / (kappa * eta * sg);
+    if (ito)
+        return 2 * M_PI / sqrt(h * hs) * pow(q, kappa + 0.5);
+    if (!(kappa > 0.5))
+        return NAN;
+    return 2 * M_PI / ((1 - 1 / (2 * kappa)) * sqrt(h * hs)) * pow(q, kappa - 0.5);
+}
+
+double cross_batch_factor(long N, long B) { return (double)(N - B) / ((double)B * (N - 1)); }
+
+int cross_valley_init(cross_valley *v, long N, double beta, double sigma, uint64_t seed, uint64_t stream)
+{
+    if (N < 4 || N % 2 || !(sigma > 0) || !isfinite(beta))
+        return SGDN_EDOM;
+    v->N = N, v->beta = beta, v->sigma = sigma;
+    v->x = SGDN_NEW(v->x, N), v->y = SGDN_NEW(v->y, N);
+    rng_stream r;
+    rng_init(&r, seed, stream);
+    for (long i = 0; i < N; i += 2) { /* (±x, z): odd moments in x vanish */
+        double a = rng_normal(&r), z = rng_normal(&r);
+        v->x[i] = a, v->x[i + 1] = -a, v->y[i] = v->y[i + 1] = sigma * z;
+    }
+    double m2 = 0, m4 = 0, yy = 0, xy = 0;
+    for (long i = 0; i < N; i++) {
+        double x2 = v->x[i] * v->x[i];
+        m2 += x2, m4 += x2 * x2, yy += v->y[i] * v->y[i], xy += x2 * v->y[i] * v->y[i];
+    }
+    v->h0 = m2 / N, v->vx2 = m4 / N - v->h0 * v->h0, v->Lstar = 0.5 * yy / N, v->mx2y2 = xy / N;
+    return 0;
+}
+
+void cross_valley_free(cross_valley *v)
+{
+    free(v->x), free(v->y);
+    v->x = v->y = NULL;
+}
+
+double cross_valley_loss(const cross_valley *v, const double th[2])
+{
+    double a = exp(0.5 * v->beta * th[1]), s = 0;
+    for (long i = 0; i < v->N; i++) {
+        double r = v->x[i] * a * th[0] - v->y[i];
+        s += r * r;
+    }
+    return 0.5 * s / v->N;
+}
+
+void cross_valley_sgd_step(const cross_valley *v, double th[2], double eta, int B, rng_stream *r)
+{
+    /* >>> snippet cross-valley-sgd */
+    double a = exp(0.5 * v->beta * th[1]), g1 = 0, g2 = 0;
+    long pick[64];
+    for (int b = 0; b < B; b++) {
+        long k;
+        int dup;
+        do { /* B distinct indices */
+            k = (long)rng_uniform_int(r, (uint64_t)v->N);
+            dup = 0;
+            for (int j = 0; j < b; j++)
+                dup |= pick[j] == k;
+        } while (dup);
+        pick[b] = k;
+        double res = v->x[k] * a * th[0] - v->y[k]; /* f_μ − y_μ */
+        g1 += res * v->x[k] * a;                     /* ∂f/∂θ₁ = x a */
+        g2 += res * v->x[k] * a * th[0] * 0.5 * v->beta; /* ∂f/∂θ₂ = x a' θ₁ */
+    }
+    th[0] -= eta * g1 / B, th[1] -= eta * g2 / B;
+    /* <<< snippet */
+}
+
+double cross_valley_c(const cross_valley *v, int B)
+{
+    return cross_batch_factor(v->N, B) * v->mx2y2 / v->h0;
+}
+
+double cross_valley_theta1_var(const cross_valley *v, double lambda, double eta, int B, int wei)
+{
+    double cB = cross_batch_factor(v->N, B);
+    if (wei)
+        return 0.5 * eta * cross_valley_c(v, B);
+    double a2 = lambda / v->h0;
+    double den = 2 * eta * lambda - eta * eta * a2 * a2 * (v->h0 * v->h0 + cB * v->vx2);
+    if (!(den > 0))
+        return NAN;
+    return eta * eta * a2 * cB * v->mx2y2 / den;
+}
+
+double cross_valley_trace_change(const cross_valley *v, double lambda0, double eta, int B, long K, int wei)
+{
+    double lam = lambda0;
+    for (long k = 0; k < K; k++) {
+        double s = cross_valley_theta1_var(v, lam, eta, B, wei);
+        if (!isfinite(s))
+            return NAN;
+        /* θ₂ ← θ₂ − (η/2) β λ s, so λ ← λ e^{−(η/2) β² λ s} */
+        lam *= exp(-0.5 * eta * v->beta * v->beta * lam * s);
+    }
+    return lam - lambda0;
+}
