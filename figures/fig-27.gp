@@ -8,10 +8,10 @@ figheight = 3.6
 load "figures/style.gp"
 b = datadir."/cross_scoreboard_board.tsv"
 r = datadir."/cross_scoreboard_rates.tsv"
-array T[7] = ["Kramers, constant noise", "Mori Eq. 15", "Mori's SDE (exact)", "Meng Lemma 6", \
-              "Meng Lemma 6, Itô", "Itô SDE, true noise", "discrete chain (exact)"]
-array P[7] = [5, 7, 6, 9, 8, 13, 3]
-array L[7] = [8, 1, 6, 2, 4, 3, 7]
+array T[8] = ["Kramers, constant noise", "Mori Eq. 15", "Mori's SDE (exact)", "Meng Lemma 6", \
+              "Meng Lemma 6, Itô", "Itô SDE, true noise", "discrete chain (exact)", "Gaussian chain, same variance"]
+array P[8] = [5, 7, 6, 9, 8, 13, 3, 12]
+array L[8] = [8, 1, 6, 2, 4, 3, 7, 5]
 set multiplot layout 1,2
 set xrange [0.4:8.6]
 set xtics 1,1,8
@@ -21,7 +21,7 @@ set autoscale y
 set offsets 0, 0, graph 0.05, graph 0.05
 set key below horizontal maxcols 2 box font ",8"
 plot 0 w l lt 8 dt 2 notitle, \
-     for [j=0:6] b index j u 2:3:4:5 w yerrorbars lt L[j+1] pt P[j+1] ps 0.6 title T[j+1]
+     for [j=0:7] b index j u 2:3:4:5 w yerrorbars lt L[j+1] pt P[j+1] ps 0.6 title T[j+1]
 set xrange [0.4:13.6]
 set xtics ("1" 1, "2" 2, "3" 3, "4" 4, "5" 5, "6" 6, "7" 7, "8" 8, "V1" 10, "V2" 11, "V3" 12, "V4" 13)
 set xlabel "short-time loss (1–8), valley drift (V1–V4)"
