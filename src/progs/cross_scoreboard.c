@@ -281,12 +281,32 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
         fprintf(f, "\n\n");
     }
     run_close(run, f);
+    for (int j = 0; j < NTH; j++) { /* the extremes of each predictor's error, for the prose */
+        int imax = -1, imin = -1;
+        for (int i = 0; i < NS; i++) {
+            if (!isfinite(E[i].tau[j]))
+                continue;
+            double a = fabs(log(E[i].tau[j] / E[i].mean));
+            if (imax < 0 || a > fabs(log(E[imax].tau[j] / E[imax].mean)))
+                imax = i;
+            if (imin < 0 || a < fabs(log(E[imin].tau[j] / E[imin].mean)))
+                imin = i;
+        }
+        VAL2("lemax", j, -1, "%+.2f", log10(E[imax].tau[j] / E[imax].mean));
+        VAL2("lemin", j, -1, "%+.2f", log10(E[imin].tau[j] / E[imin].mean));
+        VAL2("lemax-at", j, -1, "%d", imax + 1);
+        VAL2("fmax", j, -1, "%.2g", fmax(E[imax].tau[j] / E[imax].mean, E[imax].mean / E[imax].tau[j]));
+    }
+    run_value(run, "r18", "%.0f", E[7].mean / E[0].mean);
+    run_value(run, "r24", "%.2f", E[3].mean / E[1].mean);
+    run_value(run, "r38", "%.2f", E[7].mean / E[2].mean);
     /* Zhu's short-time loss increase and Wei's trace drift */
     f = run_open(run, "_rates.tsv", "theory\tx\tlog10_err\tlo\thi");
     const char *nm[4] = {"Zhu Eq. 13", "linear chain", "Wei Thm 1", "Wei, finite eta"};
     for (int j = 0; j < 4; j++) {
         fprintf(f, "# %s\n", nm[j]);
         int n = j < 2 ? NS : NV;
+        double lmax = 0, lmin = 0;
         for (int i = 0; i < n; i++) {
             double p, m, se;
             if (j < 2)
@@ -296,9 +316,15 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
             double le = log10(p / m), hw = z99 * fabs(se / m) / l10;
             fprintf(f, "%d\t%.3f\t%.5g\t%.5g\t%.5g\n", j, i + 1 + 0.12 * (j % 2 ? 1 : -1), le, le - hw, le + hw);
             VAL2("re", i + 1, j, "%+.3f", le);
+            if (i == 0 || fabs(le) > fabs(lmax))
+                lmax = le;
+            if (i == 0 || fabs(le) < fabs(lmin))
+                lmin = le;
             VAL2("rh", i + 1, j, "%.3f", hw);
         }
         fprintf(f, "\n\n");
+        VAL2("remax", j, -1, "%+.3f", lmax);
+        VAL2("remin", j, -1, "%+.3f", lmin);
     }
     run_close(run, f);
     f = run_open(run, "_valley.tsv", "eta\tB\tK0\tK\tc\tdT_per_step\tse\twei\tfinite_eta");
@@ -307,6 +333,12 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
                 cross_valley_c(cv, V[i].B), V[i].m, V[i].se, V[i].wei, V[i].corr);
     run_close(run, f);
     for (int i = 0; i < NS; i++) {
+        VAL2("eta", i + 1, -1, "%g", S[i].eta);
+        VAL2("B", i + 1, -1, "%d", S[i].B);
+        VAL2("C", i + 1, -1, "%g", S[i].C);
+        VAL2("R", i + 1, -1, "%g", S[i].R);
+        VAL2("steps-se", i + 1, -1, "%.2g", E[i].se);
+        VAL2("h", i + 1, -1, "%.3f", E[i].h);
         VAL2("kappa", i + 1, -1, "%.3g", E[i].kappa);
         VAL2("kmori", i + 1, -1, "%.3g", E[i].h / (S[i].eta * E[i].cB));
         VAL2("steps", i + 1, -1, "%.4g", E[i].mean);
@@ -381,6 +413,14 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
         double tm = cross_meng_time(e->h, e->hs, e->dL, S[i].eta, sg, sH, 1);
         double t15 = cross_mori_eq15_time(e->h, e->hs, e->Ls / e->Lstar, B, S[i].eta);
         id = fmax(id, fabs(log(tm / t15)));
+    }
+    run_value(run, "id-max", "%.1e", id);
+    { /* the noise at the saddle of setting 3: true, Mori's model, Meng's extrapolation */
+        const esc *e = &E[2];
+        run_value(run, "csad-true", "%.3g", e->cB * sinwell_grad_var(&e->w, M_PI * S[2].R));
+        run_value(run, "csad-mori", "%.3g", 2 * e->Ls * e->h * e->cB);
+        run_value(run, "csad-meng", "%.3g", e->sg + 2 * e->sH / e->h * e->dL);
+        run_value(run, "cmin-true", "%.3g", e->sg);
     }
     run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_CONTROL,
                                    .check = "Meng's Ito Lemma 6 with Mori's noise model equals Eq. 15 (max |log ratio|)",
