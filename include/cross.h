@@ -30,6 +30,7 @@
 
 #include "err.h"
 #include "rng.h"
+#include "sinwell.h"
 
 double cross_kramers_time(double h, double hs, double dL, double eta, double Cstar);
 double cross_mori_eq15_time(double h, double hs, double ratio, double B, double eta);
@@ -38,6 +39,25 @@ double cross_meng_time(double h, double hs, double dL, double eta, double sg, do
 
 /* The without-replacement factor of the minibatch-mean variance. */
 double cross_batch_factor(long N, long B);
+
+/* On the periodic double well (sinwell.h), with C(θ) = c_B Var_μ ℓ'_μ(θ):
+ *
+ * the noise at the minimum σ_g = C(0) and its curvature σ_H = ½C''(0)
+ * (central difference of the exact variance, step 10⁻³R); */
+void cross_sinwell_noise(const sinwell *w, int B, double *sg, double *sH);
+/* the mean escape time in steps from θ* = 0 to |θ| = 2πR of the Itô SDE
+ * dθ = −L'dt + √(η C̃) dW by quadrature (reflecting at 0, by symmetry), with
+ * C̃ = C (mori = 0) or Mori's model C̃ = 2 L h* c_B (mori = 1); err its
+ * quadrature error.  Returns 0 or −1; */
+SGDN_MUST_CHECK int cross_sinwell_sde_steps(const sinwell *w, int B, double eta, int mori, int grid, double *T,
+                                            double *err);
+/* one escape from θ* = 0, in steps (cap if not escaped by then): true
+ * minibatch SGD (gauss = 0), or the Gaussian chain with SGD's per-step mean
+ * and variance θ ← θ − ηL' + η√C ξ (gauss = 1); */
+long cross_sinwell_escape(const sinwell *w, double eta, int B, int gauss, long cap, rng_stream *r);
+/* the exact mean loss increase after one SGD step of batch 1 from θ* = 0
+ * (the mean over the N data points). */
+double cross_sinwell_first_step(const sinwell *w, double eta);
 
 typedef struct {
     long N;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cross.h"
+#include "diffusion1d.h"
 
 double cross_kramers_time(double h, double hs, double dL, double eta, double Cstar)
 {
@@ -81,8 +82,8 @@ void cross_valley_sgd_step(const cross_valley *v, double th[2], double eta, int 
         } while (dup);
         pick[b] = k;
         double res = v->x[k] * a * th[0] - v->y[k]; /* f_μ − y_μ */
-        g1 += res * v->x[k] * a;                     /* ∂f/∂θ₁ = x a */
-        g2 += res * v->x[k] * a * th[0] * 0.5 * v->beta; /* ∂f/∂θ₂ = x a' θ₁ */
+        g1 += res * v->x[k] * a;                     /* ∂f/∂θ1 = x a */
+        g2 += res * v->x[k] * a * th[0] * 0.5 * v->beta; /* ∂f/∂θ2 = x a' θ1 */
     }
     th[0] -= eta * g1 / B, th[1] -= eta * g2 / B;
     /* <<< snippet */
@@ -116,4 +117,62 @@ double cross_valley_trace_change(const cross_valley *v, double lambda0, double e
         lam *= exp(-0.5 * eta * v->beta * v->beta * lam * s);
     }
     return lam - lambda0;
+}
+
+void cross_sinwell_noise(const sinwell *w, int B, double *sg, double *sH)
+{
+    double d = 1e-3 * w->R, cB = cross_batch_factor(w->N, B), v0 = sinwell_grad_var(w, 0);
+    /* >>> snippet cross-noise-coef */
+    *sg = cB * v0; /* C(θ*) */
+    *sH = cB * (sinwell_grad_var(w, d) + sinwell_grad_var(w, -d) - 2 * v0) / (2 * d * d); /* ½C''(θ*) */
+    /* <<< snippet */
+}
+
+typedef struct {
+    const sinwell *w;
+    double eta, cB, h;
+    int mori;
+} sde_par;
+
+static double sde_drift(double th, void *p) { return -sinwell_grad(((sde_par *)p)->w, th); }
+static double sde_var(double th, void *p)
+{
+    sde_par *q = p;
+    if (q->mori) /* Mori's noise model: 2 L h* / B, with c_B for 1/B */
+        return 2 * q->eta * q->h * sinwell_loss(q->w, th) * q->cB;
+    return q->eta * q->cB * sinwell_grad_var(q->w, th);
+}
+
+int cross_sinwell_sde_steps(const sinwell *w, int B, double eta, int mori, int grid, double *T, double *err)
+{
+    sde_par p = {w, eta, cross_batch_factor(w->N, B), sinwell_hess(w, 0), mori};
+    diffusion1d d = {sde_drift, sde_var, &p};
+    double top = 2 * M_PI * w->R;
+    if (diffusion1d_mfpt(&d, 0, 1e-9 * top, top, grid, T, err))
+        return -1;
+    *T /= eta, *err /= eta;
+    return 0;
+}
+
+long cross_sinwell_escape(const sinwell *w, double eta, int B, int gauss, long cap, rng_stream *r)
+{
+    double top = 2 * M_PI * w->R, th = 0, cB = cross_batch_factor(w->N, B);
+    long k = 0;
+    if (gauss) /* the same mean and variance per step, Gaussian */
+        while (fabs(th) < top && k < cap)
+            th -= eta * (sinwell_grad(w, th) - sqrt(cB * sinwell_grad_var(w, th)) * rng_normal(r)), k++;
+    else
+        /* >>> snippet cross-escape */
+        while (fabs(th) < top && k < cap)
+            th = sinwell_sgd_step(w, th, eta, B, r), k++;
+    /* <<< snippet */
+    return k;
+}
+
+double cross_sinwell_first_step(const sinwell *w, double eta)
+{
+    double s = 0;
+    for (long m = 0; m < w->N; m++) /* ℓ'_μ(0) = −x2 y (p = q = p' = 0, q' = 1): θ₁ = η x2 y */
+        s += sinwell_loss(w, eta * w->x2[m] * w->y[m]);
+    return s / w->N - sinwell_loss(w, 0);
 }

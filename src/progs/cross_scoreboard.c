@@ -24,7 +24,6 @@
 #include <stdlib.h>
 
 #include "cross.h"
-#include "diffusion1d.h"
 #include "rng.h"
 #include "run.h"
 #include "sinwell.h"
@@ -56,58 +55,27 @@ typedef struct {
     long ks;
 } esc;
 
-typedef struct {
-    const sinwell *w;
-    double eta, cB, h;
-    int mori;
-} sde_par;
-
-static double drift(double th, void *p) { return -sinwell_grad(((sde_par *)p)->w, th); }
-static double var(double th, void *p)
+/* Mean escape time in steps of the Itô SDE, by quadrature. */
+static double sde_steps(run_ctx *run, const esc *e, const setting *s, int mori, int grid, double *err)
 {
-    sde_par *q = p;
-    if (q->mori) /* Mori's noise model 2 L h_star / B, with 1/B as the without-replacement factor */
-        return 2 * q->eta * q->h * sinwell_loss(q->w, th) * q->cB;
-    return q->eta * q->cB * sinwell_grad_var(q->w, th);
-}
-
-/* Mean escape time in steps from θ* = 0 to |θ| = 2πR, by quadrature of
- * the Itô SDE (symmetric: reflecting at 0). */
-static double sde_steps(run_ctx *run, const esc *e, double eta, int mori, int grid, double *err)
-{
-    sde_par p = {&e->w, eta, e->cB, e->h, mori};
-    diffusion1d d = {drift, var, &p};
-    double top = 2 * M_PI * e->w.R, T;
-    if (diffusion1d_mfpt(&d, 0, 1e-9 * top, top, grid, &T, err))
-        run_fail(run, "quadrature of the escape SDE failed");
-    *err /= eta;
-    return T / eta;
+    double T;
+    if (cross_sinwell_sde_steps(&e->w, s->B, s->eta, mori, grid, &T, err))
+        run_fail(run, "quadrature of the escape SDE failed (eta %g, B %d, C %g)", s->eta, s->B, s->C);
+    return T;
 }
 
 /* R escapes in parallel, one stream per replicate, reduced in order. */
 static void measure_escape(run_ctx *run, esc *e, const setting *s, uint64_t stream, long reps, double cap,
                            int gauss, double *buf)
 {
-    double top = 2 * M_PI * s->R;
     int censored = 0;
 #pragma omp parallel for schedule(dynamic) reduction(| : censored)
     for (long i = 0; i < reps; i++) {
         rng_stream r;
         rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
-        double th = 0;
-        long k = 0;
-        if (gauss) /* the same mean and variance per step, Gaussian */
-            while (fabs(th) < top && k < (long)cap)
-                th -= s->eta * (sinwell_grad(&e->w, th) -
-                                sqrt(e->cB * sinwell_grad_var(&e->w, th)) * rng_normal(&r)),
-                    k++;
-        else
-            /* >>> snippet cross-escape */
-            while (fabs(th) < top && k < (long)cap)
-                th = sinwell_sgd_step(&e->w, th, s->eta, s->B, &r), k++;
-        /* <<< snippet */
+        long k = cross_sinwell_escape(&e->w, s->eta, s->B, gauss, (long)cap, &r);
         buf[i] = (double)k;
-        censored |= fabs(th) < top;
+        censored |= k >= (long)cap;
     }
     if (censored)
         run_fail(run, "an escape took more than %g steps (eta %g, B %d, C %g)", cap, s->eta, s->B, s->C);
@@ -147,25 +115,22 @@ static void measure_short(run_ctx *run, esc *e, const setting *s, uint64_t strea
 static void predict(run_ctx *run, esc *e, const setting *s, int M, int grid)
 {
     sinwell *w = &e->w;
-    double R = s->R, d = 1e-3 * R;
+    double R = s->R;
     e->cB = cross_batch_factor(w->N, s->B);
     e->h = sinwell_hess(w, 0), e->hs = -sinwell_hess(w, M_PI * R);
     e->Lstar = sinwell_loss(w, 0), e->Ls = sinwell_loss(w, M_PI * R), e->dL = e->Ls - e->Lstar;
-    /* >>> snippet cross-noise-coef */
-    e->sg = e->cB * sinwell_grad_var(w, 0); /* C(θ*) */
-    e->sH = e->cB * (sinwell_grad_var(w, d) + sinwell_grad_var(w, -d) - 2 * sinwell_grad_var(w, 0)) / (2 * d * d);
-    e->kappa = e->h / (s->eta * e->sH); /* Meng's κ from the measured quadratic coefficient */
-    /* <<< snippet */
+    cross_sinwell_noise(w, s->B, &e->sg, &e->sH);
+    e->kappa = e->h / (s->eta * e->sH); /* Meng's κ from the measured noise curvature */
     double eta = s->eta, two = 2 * eta; /* two exits; t → steps */
     for (int j = 0; j < NTH; j++)
         e->terr[j] = 0;
     /* >>> snippet cross-predict */
     e->tau[0] = cross_kramers_time(e->h, e->hs, e->dL, eta, e->sg) / two;
     e->tau[1] = cross_mori_eq15_time(e->h, e->hs, e->Ls / e->Lstar, 1 / e->cB, eta) / two;
-    e->tau[2] = sde_steps(run, e, eta, 1, grid, &e->terr[2]);
+    e->tau[2] = sde_steps(run, e, s, 1, grid, &e->terr[2]);
     e->tau[3] = cross_meng_time(e->h, e->hs, e->dL, eta, e->sg, e->sH, 0) / two;
     e->tau[4] = cross_meng_time(e->h, e->hs, e->dL, eta, e->sg, e->sH, 1) / two;
-    e->tau[5] = sde_steps(run, e, eta, 0, grid, &e->terr[5]);
+    e->tau[5] = sde_steps(run, e, s, 0, grid, &e->terr[5]);
     /* <<< snippet */
     e->tau[6] = NAN;
     if (s->B == 1) {
@@ -182,13 +147,7 @@ static void predict(run_ctx *run, esc *e, const setting *s, int M, int grid)
     for (long j = 0; j < e->ks; j++)
         v = (1 - eta * e->h) * (1 - eta * e->h) * v + eta * eta * (e->sg + e->sH * v);
     e->dLs_lin = 0.5 * e->h * v;
-    /* exact first step for B = 1: the mean over the N data points */
-    double s1 = 0;
-    for (long m = 0; m < w->N; m++) {
-        /* ℓ'_μ(0) = −x2 y (p = q = p' = 0, q' = 1), so θ₁ = η x2 y */
-        s1 += sinwell_loss(w, eta * w->x2[m] * w->y[m]);
-    }
-    e->dLs_k1 = s1 / w->N - e->Lstar;
+    e->dLs_k1 = cross_sinwell_first_step(w, eta); /* exact for B = 1 */
 }
 
 typedef struct {
@@ -337,11 +296,11 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
         VAL2("B", i + 1, -1, "%d", S[i].B);
         VAL2("C", i + 1, -1, "%g", S[i].C);
         VAL2("R", i + 1, -1, "%g", S[i].R);
-        VAL2("steps-se", i + 1, -1, "%.2g", E[i].se);
+        VAL2("steps-se", i + 1, -1, "%.0f", E[i].se);
         VAL2("h", i + 1, -1, "%.3f", E[i].h);
         VAL2("kappa", i + 1, -1, "%.3g", E[i].kappa);
         VAL2("kmori", i + 1, -1, "%.3g", E[i].h / (S[i].eta * E[i].cB));
-        VAL2("steps", i + 1, -1, "%.4g", E[i].mean);
+        VAL2("steps", i + 1, -1, "%.0f", E[i].mean);
         VAL2("dL", i + 1, -1, "%.3g", E[i].dL);
         VAL2("Lstar", i + 1, -1, "%.3g", E[i].Lstar);
         VAL2("ratio", i + 1, -1, "%.3g", E[i].Ls / E[i].Lstar);
@@ -468,7 +427,7 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
     double expo = 1 / (S[0].eta * E[0].cB * E[0].h) + 0.5;
     double z99 = stats_z_two_sided(0.01);
     run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_PAPER,
-                                   .check = "MORI: dlog(escape steps)/dlog(L(theta_s)/L*) at fixed dL vs B/(eta h*) + 1/2",
+                                   .check = "MORI: exponent of escape time in L(theta_s)/L* at fixed dL vs B/(eta h*) + 1/2",
                                    .rel = REL_EQ, .measured = fm.b, .predicted = expo, .tol = z99 * fm.se_b,
                                    .basis = "z (1%) x SE of the weighted fit (settings 1-3)",
                                    .alt_name = "Kramers with constant noise", .alt = fk.b});
@@ -479,7 +438,7 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
     if (stats_fit_line(lx, lc, 3, &fc))
         run_fail(run, "slope fit failed");
     run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_CORRECTED,
-                                   .check = "MORI: dlog(escape steps)/dlog(L(theta_s)/L*) at fixed dL vs the discrete chain's",
+                                   .check = "MORI: exponent of escape time in L(theta_s)/L* at fixed dL vs the discrete chain's",
                                    .rel = REL_EQ, .measured = fm.b, .predicted = fc.b, .tol = z99 * fm.se_b,
                                    .basis = "z (1%) x SE of the weighted fit (settings 1-3)",
                                    .alt_name = "Eq. 15", .alt = expo});
@@ -500,7 +459,7 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
     double zw = 0, zc = 0;
     for (int i = 0; i < NV; i++)
         zw = fmax(zw, fabs(V[i].m - V[i].wei) / V[i].se), zc = fmax(zc, fabs(V[i].m - V[i].corr) / V[i].se);
-    row_maxz(run, CHECK_PAPER, "WEI: trace drift per step vs Theorem 1, -(eta^2 c/4)|grad T|^2 (max |z|)", zw, NV, "");
+    row_maxz(run, CHECK_PAPER, "WEI: trace drift vs Theorem 1, -(eta^2 c/4) |grad T|^2 per step (max |z|)", zw, NV, "");
     /* corrected rows */
     z = maxz(E, 4, &m);
     row_maxz(run, CHECK_CORRECTED, "MENG: escape steps vs Lemma 6, Ito reading kappa + 1/2 (max |z|)", z, m, "");
