@@ -92,9 +92,47 @@ static void trace_recursion(void **state)
     cross_valley_free(&v);
 }
 
+/* the escape loop against the exact discrete chain, and the first step's
+ * exact mean against sampling */
+static void sinwell_escape(void **state)
+{
+    (void)state;
+    sinwell w;
+    assert_int_equal(sinwell_init(&w, 400, 0.5, 1.5, 11, 1), 0);
+    double eta = 0.2, T0, err;
+    assert_int_equal(sinwell_chain_mfpt(&w, eta, 256, &T0, &err), 0);
+    long n = 2000;
+    double s = 0, s2 = 0;
+    for (long i = 0; i < n; i++) {
+        rng_stream r;
+        rng_init_sub(&r, 3, 1, (uint64_t)i);
+        double k = (double)cross_sinwell_escape(&w, eta, 1, 0, 10000000, &r);
+        s += k, s2 += k * k;
+    }
+    double m = s / n, se = sqrt((s2 / n - m * m) / n);
+    assert_true(fabs(m - T0 / eta) < 4 * se + err / eta);
+    /* first step */
+    double f = 0, f2 = 0;
+    rng_stream r;
+    rng_init(&r, 5, 1);
+    for (long i = 0; i < 100000; i++) {
+        double d = sinwell_loss(&w, sinwell_sgd_step(&w, 0, eta, 1, &r)) - sinwell_loss(&w, 0);
+        f += d, f2 += d * d;
+    }
+    double fm = f / 100000, fse = sqrt((f2 / 100000 - fm * fm) / 100000);
+    assert_true(fabs(fm - cross_sinwell_first_step(&w, eta)) < 4 * fse);
+    /* noise coefficients: σ_g is the exact variance at 0, σ_H its curvature */
+    double sg, sH, d = 1e-2;
+    cross_sinwell_noise(&w, 1, &sg, &sH);
+    assert_true(fabs(sg - sinwell_grad_var_direct(&w, 0)) < 1e-9 * sg);
+    double fd = (sinwell_grad_var_direct(&w, d) + sinwell_grad_var_direct(&w, -d) - 2 * sinwell_grad_var_direct(&w, 0)) / (2 * d * d);
+    assert_true(fabs(sH - fd) < 1e-2 * fabs(fd) + 1e-6);
+    sinwell_free(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(synthesis_identity), cmocka_unit_test(valley_loss),
-                                       cmocka_unit_test(valley_stationary), cmocka_unit_test(trace_recursion)};
+                                       cmocka_unit_test(valley_stationary), cmocka_unit_test(trace_recursion), cmocka_unit_test(sinwell_escape)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
