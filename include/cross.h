@@ -84,4 +84,16 @@ double cross_valley_theta1_var(const cross_valley *v, double lambda, double eta,
  * wei = 1 is Theorem 1, ΔT = −(η²c/4)(βλ)² per step). */
 double cross_valley_trace_change(const cross_valley *v, double lambda0, double eta, int B, long K, int wei);
 
+/* From θ = 0: K0 SGD steps to equilibrate θ₁, then K more; returns the
+ * change of the trace λ(θ₂) over the K steps, *lambda0 its value at their
+ * start. */
+double cross_valley_window(const cross_valley *v, double eta, int B, long K0, long K, rng_stream *r, double *lambda0);
+
+/* Zhu's indicator as an order: the number of pairs (i, j) whose measured
+ * log rates (standard errors se) differ by more than z·SE against the
+ * order of ind (larger ind, faster), or at all when ind ties (|log ratio|
+ * below tie). */
+int cross_order_contradictions(int n, const double *ind, const double *lrate, const double *se, double tie,
+                               double z);
+
 #endif

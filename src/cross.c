@@ -176,3 +176,28 @@ double cross_sinwell_first_step(const sinwell *w, double eta)
         s += sinwell_loss(w, eta * w->x2[m] * w->y[m]);
     return s / w->N - sinwell_loss(w, 0);
 }
+
+double cross_valley_window(const cross_valley *v, double eta, int B, long K0, long K, rng_stream *r, double *lambda0)
+{
+    double th[2] = {0, 0};
+    for (long k = 0; k < K0; k++)
+        cross_valley_sgd_step(v, th, eta, B, r);
+    *lambda0 = v->h0 * exp(v->beta * th[1]);
+    for (long k = 0; k < K; k++)
+        cross_valley_sgd_step(v, th, eta, B, r);
+    return v->h0 * exp(v->beta * th[1]) - *lambda0;
+}
+
+int cross_order_contradictions(int n, const double *ind, const double *lrate, const double *se, double tie,
+                               double z)
+{
+    int bad = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            double d = lrate[i] - lrate[j], s = hypot(se[i], se[j]);
+            int pred = fabs(log(ind[i] / ind[j])) < tie ? 0 : (ind[i] > ind[j] ? 1 : -1);
+            if ((pred >= 0 && d < -z * s) || (pred <= 0 && d > z * s))
+                bad++;
+        }
+    return bad;
+}

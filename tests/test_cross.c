@@ -130,9 +130,21 @@ static void sinwell_escape(void **state)
     sinwell_free(&w);
 }
 
+static void order_contradictions(void **state)
+{
+    (void)state;
+    double ind[4] = {1, 2, 2.01, 4}, se[4] = {0.1, 0.1, 0.1, 0.1};
+    double agree[4] = {0, 1, 1.05, 2}, wrong[4] = {0, 1, 2, 2};
+    assert_int_equal(cross_order_contradictions(4, ind, agree, se, 0.05, 3), 0);
+    /* 2 vs 3: a tie in ind, rates 1 apart (7 SE): contradicted */
+    assert_int_equal(cross_order_contradictions(4, ind, wrong, se, 0.05, 3), 1);
+    double rev[4] = {3, 2, 2, 0}; /* every resolved pair against the order */
+    assert_int_equal(cross_order_contradictions(4, ind, rev, se, 0.05, 3), 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(synthesis_identity), cmocka_unit_test(valley_loss),
-                                       cmocka_unit_test(valley_stationary), cmocka_unit_test(trace_recursion), cmocka_unit_test(sinwell_escape)};
+                                       cmocka_unit_test(valley_stationary), cmocka_unit_test(trace_recursion), cmocka_unit_test(sinwell_escape), cmocka_unit_test(order_contradictions)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
