@@ -251,6 +251,21 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
         VAL2("lemax-at", j, -1, "%d", imax + 1);
         VAL2("fmax", j, -1, "%.2g", fmax(E[imax].tau[j] / E[imax].mean, E[imax].mean / E[imax].tau[j]));
     }
+    /* which dependence each predictor gets right: log ratios of the escape
+     * time t = eta x steps between pairs of settings that differ in one
+     * thing (settings a, b: 0-based), measured (SE) and predicted */
+    static const int QA[4] = {1, 0, 0, 1}, QB[4] = {3, 4, 5, 6};
+    for (int q = 0; q < 4; q++) {
+        const esc *a = &E[QA[q]], *c = &E[QB[q]];
+        double ra = S[QB[q]].eta / S[QA[q]].eta;
+        VAL2("scm", q, -1, "%+.2f", log(ra * c->mean / a->mean));
+        VAL2("scs", q, -1, "%.2f", hypot(a->se / a->mean, c->se / c->mean));
+        for (int j = 0; j < NTH; j++)
+            if (isfinite(a->tau[j]) && isfinite(c->tau[j]))
+                VAL2("sc", q, j, "%+.2f", log(ra * c->tau[j] / a->tau[j]));
+            else
+                val_key(run, "sc", q, j, "--");
+    }
     run_value(run, "r18", "%.0f", E[7].mean / E[0].mean);
     run_value(run, "r24", "%.2f", E[3].mean / E[1].mean);
     run_value(run, "r38", "%.2f", E[7].mean / E[2].mean);
@@ -413,6 +428,16 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
     stats_fit fm, fk;
     if (stats_fit_line_weighted(lx, ly, sy, 3, &fm, &chi2) || stats_fit_line(lx, lk, 3, &fk))
         run_fail(run, "slope fit failed");
+    for (int j = 0; j < NTH; j++) { /* every predictor's exponent in C at fixed dL */
+        double lp[3];
+        stats_fit fp;
+        for (int i = 0; i < 3; i++)
+            lp[i] = log(E[i].tau[j]);
+        if (isfinite(lp[0] + lp[1] + lp[2]) && !stats_fit_line(lx, lp, 3, &fp))
+            VAL2("sl", j, -1, "%.2f", fp.b);
+        else
+            val_key(run, "sl", j, -1, "--");
+    }
     double expo = 1 / (S[0].eta * E[0].cB * E[0].h) + 0.5;
     double z99 = stats_z_two_sided(0.01);
     run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_PAPER,
