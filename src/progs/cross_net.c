@@ -179,6 +179,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < nth; i++)
         nn_eval_free(ev[i]);
     free(ev), free(xs), free(gs);
+    omp_set_num_threads(nth); /* the provenance records the threads the run had */
     run_progress(&run, "SGD runs", 1.0);
     double *x = SGDN_NEW(x, D);
     double m[NJ], se[NJ];
