@@ -55,6 +55,21 @@ double sinwell_grad_var_direct(const sinwell *w, double th);
  * (distinct indices, B ≤ 64). */
 double sinwell_sgd_step(const sinwell *w, double th, double eta, int B, rng_stream *r);
 
+/* Escape: SGD from θ* = 0 until |θ| ≥ 2πR (a neighbouring minimum);
+ * returns t = ηk, or −1 after kmax steps. */
+double sinwell_escape(const sinwell *w, double eta, int B, long kmax, rng_stream *r);
+
+/* The two SDEs of the same loss (time t = ηk), for diffusion1d.h:
+ *   exact noise   dθ = −L' dt + √(η c_B Var_μ ℓ'_μ(θ)) dW   (paper = 0);
+ *   the paper's   dθ = −L' dt + √(2η h* L(θ) c_B) dW, c_B = 1/B (paper = 1). */
+typedef struct {
+    const sinwell *w;
+    double eta, cB, h;
+    int paper;
+} sinwell_sde;
+double sinwell_sde_drift(double th, void *p);
+double sinwell_sde_var(double th, void *p);
+
 /* The exact mean escape time of SGD with B = 1 (t = ηk) from θ = 0 to
  * |θ| ≥ 2πR, by the Markov chain itself: T(θ) = η + (1/N) Σ_μ T(θ − ηℓ'_μ(θ)),
  * T = 0 outside (−2πR, 2πR), solved on M + 1 nodes with linear

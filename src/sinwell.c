@@ -156,7 +156,7 @@ double sinwell_sgd_step(const sinwell *w, double th, double eta, int B, rng_stre
     for (int b = 0; b < B; b++) {
         long k;
         int dup;
-        do { /* B distinct indices, uniformly (B ≪ N: rejection) */
+        do { /* B distinct indices, uniformly (B much smaller than N: rejection) */
             k = (long)rng_uniform_int(r, (uint64_t)w->N);
             dup = 0;
             for (int j = 0; j < b; j++)
@@ -213,4 +213,28 @@ int sinwell_chain_mfpt(const sinwell *w, double eta, int M, double *T0, double *
         st = chain_solve(w, eta, M / 2, &Th);
     *err = fabs(*T0 - Th);
     return st;
+}
+
+double sinwell_escape(const sinwell *w, double eta, int B, long kmax, rng_stream *r)
+{
+    double th = 0, top = 2 * M_PI * w->R;
+    long k = 0;
+    /* >>> snippet mori-rate-sgd */
+    while (fabs(th) < top) {
+        th = sinwell_sgd_step(w, th, eta, B, r); /* θ ← θ − η (1/B) Σ ℓ'_μ(θ) */
+        if (++k > kmax)
+            return -1;
+    }
+    /* <<< snippet */
+    return eta * k;
+}
+
+double sinwell_sde_drift(double th, void *p) { return -sinwell_grad(((sinwell_sde *)p)->w, th); }
+
+double sinwell_sde_var(double th, void *p)
+{
+    const sinwell_sde *q = p;
+    if (q->paper)
+        return 2 * q->eta * q->h * sinwell_loss(q->w, th) * q->cB;
+    return q->eta * q->cB * sinwell_grad_var(q->w, th);
 }
