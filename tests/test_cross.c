@@ -94,7 +94,7 @@ static void trace_recursion(void **state)
 
 /* the escape loop against the exact discrete chain, and the first step's
  * exact mean against sampling */
-static void sinwell_escape(void **state)
+static void escape_loop(void **state)
 {
     (void)state;
     sinwell w;
@@ -145,6 +145,6 @@ static void order_contradictions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(synthesis_identity), cmocka_unit_test(valley_loss),
-                                       cmocka_unit_test(valley_stationary), cmocka_unit_test(trace_recursion), cmocka_unit_test(sinwell_escape), cmocka_unit_test(order_contradictions)};
+                                       cmocka_unit_test(valley_stationary), cmocka_unit_test(trace_recursion), cmocka_unit_test(escape_loop), cmocka_unit_test(order_contradictions)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
