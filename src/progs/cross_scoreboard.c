@@ -1,0 +1,561 @@
+/* cross_scoreboard — CROSS: the four theories (Zhu, Meng, Wei, Mori) and
+ * Kramers side by side on the same landscapes under true minibatch SGD.
+ *
+ * Escape (sinwell.h): a mean-square regression whose loss is a periodic
+ * double well with L(θ*) > 0; settings (η, B, ratio C = L(θs)/L*, scale R)
+ * chosen so that barrier, L*, η and B vary one at a time.  Measured: mean
+ * number of SGD steps from θ* = 0 to the next minimum (|θ| = 2πR), and the
+ * mean loss increase after a short time t = ηk.  Every prediction uses
+ * only quantities measured at θ* and θs (h*, h_s, L*, L(θs), the
+ * minibatch noise C(θ) = σ_g + σ_H θ² + …), never the escape data:
+ * Kramers with constant noise C(θ*); Mori's Eq. 15; Mori's SDE solved
+ * exactly (quadrature); Meng's Lemma 6 as printed and in the Itô reading;
+ * the Itô SDE with SGD's true noise C(θ) (quadrature); and, for B = 1, the
+ * discrete chain itself (sinwell_chain_mfpt).  Zhu: Eq. 13 for the
+ * short-time loss increase, and Tr(HΣ) as the indicator of escape.
+ *
+ * Valley (cross.h): L = L* + ½ λ(θ₂) θ₁², λ = h₀ e^{βθ₂}, with SGD's own
+ * noise; measured: the change of the trace T = λ over K steps after
+ * equilibration; Wei's Theorem 1, −(η²c/4)(βλ)² per step, against the
+ * discrete chain's stationary E θ₁² (finite η).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cross.h"
+#include "rng.h"
+#include "run.h"
+#include "sinwell.h"
+#include "stats.h"
+
+#define NS 8   /* escape settings */
+#define NTH 8  /* escape predictors */
+#define NV 4   /* valley settings */
+
+typedef struct {
+    double eta, C, R;
+    int B;
+    const char *what; /* what this setting varies */
+} setting;
+
+static const setting S[NS] = {
+    {0.2, 1.5, 0.5, 1, "base"},        {0.2, 2.0, 0.5, 1, "same dL, lower L*"},
+    {0.2, 3.0, 0.5, 1, "same dL, lower L*"}, {0.2, 2.0, 1.0, 1, "same C, 4x dL"},
+    {0.1, 1.5, 0.5, 1, "eta / 2"},     {0.2, 1.5, 0.5, 2, "B x 2"},
+    {0.4, 2.0, 0.5, 2, "eta, B x 2"},  {0.2, 3.0, 1.0, 1, "same L* as base"}};
+static const char *TH[NTH] = {"Kramers", "Mori Eq. 15", "Mori SDE", "Meng L6", "Meng L6 Ito",
+                              "SDE true noise", "discrete chain", "Gaussian chain"};
+
+typedef struct {
+    sinwell w;
+    double cB, h, hs, Ls, Lstar, dL, sg, sH, kappa;
+    double mean, se, tau[NTH], terr[NTH]; /* steps; terr: quadrature error */
+    double dLs_m, dLs_se, dLs_eq13, dLs_lin, dLs_k1, dLs_k1m, dLs_k1se;
+    long ks;
+} esc;
+
+/* Mean escape time in steps of the Itô SDE, by quadrature. */
+static double sde_steps(run_ctx *run, const esc *e, const setting *s, int mori, int grid, double *err)
+{
+    double T;
+    if (cross_sinwell_sde_steps(&e->w, s->B, s->eta, mori, grid, &T, err))
+        run_fail(run, "quadrature of the escape SDE failed (eta %g, B %d, C %g)", s->eta, s->B, s->C);
+    return T;
+}
+
+/* R escapes in parallel, one stream per replicate, reduced in order. */
+static void measure_escape(run_ctx *run, esc *e, const setting *s, uint64_t stream, long reps, double cap,
+                           int gauss, double *buf)
+{
+    int censored = 0;
+#pragma omp parallel for schedule(dynamic) reduction(| : censored)
+    for (long i = 0; i < reps; i++) {
+        rng_stream r;
+        rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
+        long k = cross_sinwell_escape(&e->w, s->eta, s->B, gauss, (long)cap, &r);
+        buf[i] = (double)k;
+        censored |= k >= (long)cap;
+    }
+    if (censored)
+        run_fail(run, "an escape took more than %g steps (eta %g, B %d, C %g)", cap, s->eta, s->B, s->C);
+    stats_acc a;
+    stats_acc_init(&a);
+    for (long i = 0; i < reps; i++)
+        stats_acc_add(&a, buf[i]);
+    if (gauss)
+        e->tau[7] = a.mean, e->terr[7] = stats_acc_se(&a);
+    else
+        e->mean = a.mean, e->se = stats_acc_se(&a);
+}
+
+/* Mean loss increase after k steps from θ*. */
+static void measure_short(run_ctx *run, esc *e, const setting *s, uint64_t stream, long reps, long k, double *buf)
+{
+#pragma omp parallel for schedule(static)
+    for (long i = 0; i < reps; i++) {
+        rng_stream r;
+        rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
+        double th = 0;
+        for (long j = 0; j < k; j++)
+            th = sinwell_sgd_step(&e->w, th, s->eta, s->B, &r);
+        buf[i] = sinwell_loss(&e->w, th) - e->Lstar;
+    }
+    stats_acc a;
+    stats_acc_init(&a);
+    for (long i = 0; i < reps; i++)
+        stats_acc_add(&a, buf[i]);
+    if (k == 1)
+        e->dLs_k1m = a.mean, e->dLs_k1se = stats_acc_se(&a);
+    else
+        e->dLs_m = a.mean, e->dLs_se = stats_acc_se(&a);
+}
+
+/* Quantities at the minimum and the saddle, and every prediction. */
+static void predict(run_ctx *run, esc *e, const setting *s, int M, int grid)
+{
+    sinwell *w = &e->w;
+    double R = s->R;
+    e->cB = cross_batch_factor(w->N, s->B);
+    e->h = sinwell_hess(w, 0), e->hs = -sinwell_hess(w, M_PI * R);
+    e->Lstar = sinwell_loss(w, 0), e->Ls = sinwell_loss(w, M_PI * R), e->dL = e->Ls - e->Lstar;
+    cross_sinwell_noise(w, s->B, &e->sg, &e->sH);
+    e->kappa = e->h / (s->eta * e->sH); /* Meng's κ from the measured noise curvature */
+    double eta = s->eta, two = 2 * eta; /* two exits; t → steps */
+    for (int j = 0; j < NTH; j++)
+        e->terr[j] = 0;
+    /* >>> snippet cross-predict */
+    e->tau[0] = cross_kramers_time(e->h, e->hs, e->dL, eta, e->sg) / two;
+    e->tau[1] = cross_mori_eq15_time(e->h, e->hs, e->Ls / e->Lstar, 1 / e->cB, eta) / two;
+    e->tau[2] = sde_steps(run, e, s, 1, grid, &e->terr[2]);
+    e->tau[3] = cross_meng_time(e->h, e->hs, e->dL, eta, e->sg, e->sH, 0) / two;
+    e->tau[4] = cross_meng_time(e->h, e->hs, e->dL, eta, e->sg, e->sH, 1) / two;
+    e->tau[5] = sde_steps(run, e, s, 0, grid, &e->terr[5]);
+    /* <<< snippet */
+    e->tau[6] = NAN;
+    if (s->B == 1) {
+        double T0, err;
+        int st = sinwell_chain_mfpt(w, eta, M, &T0, &err);
+        if (st)
+            run_fail(run, "discrete-chain solve: %s", sgdn_strerror(st));
+        e->tau[6] = T0 / eta, e->terr[6] = err / eta;
+    }
+    /* Zhu: Eq. 13 with the SDE's diffusion ηC(θ*), t = η k_s, and the
+     * discrete linear chain with C = σ_g + σ_H θ² (v' = (1−ηh)²v + η²C). */
+    double t = eta * e->ks, v = 0;
+    e->dLs_eq13 = 0.25 * eta * e->sg * (1 - exp(-2 * e->h * t));
+    for (long j = 0; j < e->ks; j++)
+        v = (1 - eta * e->h) * (1 - eta * e->h) * v + eta * eta * (e->sg + e->sH * v);
+    e->dLs_lin = 0.5 * e->h * v;
+    e->dLs_k1 = cross_sinwell_first_step(w, eta); /* exact for B = 1 */
+}
+
+typedef struct {
+    double eta;
+    int B;
+    long K, K0;
+    double m, se, wei, corr;
+} vset;
+
+static void measure_valley(run_ctx *run, const cross_valley *cv, vset *v, uint64_t stream, long reps,
+                           double *buf, double *pw, double *pc)
+{
+#pragma omp parallel for schedule(static)
+    for (long i = 0; i < reps; i++) {
+        rng_stream r;
+        rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
+        double l0;
+        buf[i] = cross_valley_window(cv, v->eta, v->B, v->K0, v->K, &r, &l0);
+        pw[i] = cross_valley_trace_change(cv, l0, v->eta, v->B, v->K, 1);
+        pc[i] = cross_valley_trace_change(cv, l0, v->eta, v->B, v->K, 0);
+    }
+    stats_acc a;
+    stats_acc_init(&a);
+    for (long i = 0; i < reps; i++)
+        stats_acc_add(&a, buf[i]);
+    v->m = a.mean / v->K, v->se = stats_acc_se(&a) / v->K;
+    v->wei = stats_mean(pw, (size_t)reps) / v->K, v->corr = stats_mean(pc, (size_t)reps) / v->K;
+}
+
+/* run_value under a key with one or two indices (keys are fixed strings in run.h) */
+static void val_key(run_ctx *run, const char *pfx, int i, int j, const char *num)
+{
+    char key[48];
+    if (j < 0)
+        snprintf(key, sizeof key, "%s-%d", pfx, i);
+    else
+        snprintf(key, sizeof key, "%s-%d-%d", pfx, i, j);
+    run_value(run, key, "%s", num);
+}
+#define VAL2(pfx, i, j, fmt, x)                                                                    \
+    do {                                                                                           \
+        char num_[32];                                                                             \
+        snprintf(num_, sizeof num_, fmt, x);                                                       \
+        val_key(run, pfx, i, j, num_);                                                             \
+    } while (0)
+
+/* z of log(prediction / measurement), with the prediction's own error */
+static double logz(double pred, double perr, double m, double se)
+{
+    return log(pred / m) / hypot(se / m, perr / pred);
+}
+
+static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, const vset *V)
+{
+    double z99 = stats_z_two_sided(0.01), l10 = log(10.0);
+    FILE *f = run_open(run, ".tsv",
+                       "i\teta\tB\tC\tR\tdL\tLstar\th\ths\tsigma_g\tsigma_H\tkappa\tsteps\tsteps_se\tKramers\tMori_"
+                       "eq15\tMori_sde\tMeng_L6\tMeng_L6_ito\tsde_true\tchain\tgauss_chain\tks\tdL_short\tdL_short_se\teq13"
+                       "\tlin_chain\tdL1_exact\tdL1\tdL1_se");
+    for (int i = 0; i < NS; i++) {
+        const esc *e = &E[i];
+        fprintf(f, "%d\t%g\t%d\t%g\t%g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.4g", i + 1, S[i].eta,
+                S[i].B, S[i].C, S[i].R, e->dL, e->Lstar, e->h, e->hs, e->sg, e->sH, e->kappa, e->mean, e->se);
+        for (int j = 0; j < NTH; j++)
+            fprintf(f, "\t%.6g", e->tau[j]);
+        fprintf(f, "\t%ld\t%.6g\t%.4g\t%.6g\t%.6g\t%.6g\t%.6g\t%.4g\n", e->ks, e->dLs_m, e->dLs_se, e->dLs_eq13,
+                e->dLs_lin, e->dLs_k1, e->dLs_k1m, e->dLs_k1se);
+    }
+    run_close(run, f);
+    /* the scoreboard: one block per predictor, log10(predicted/measured)
+     * with a 99 % interval from the measurement's SE and the prediction's
+     * quadrature error */
+    f = run_open(run, "_board.tsv", "theory\tx\tlog10_err\tlo\thi");
+    for (int j = 0; j < NTH; j++) {
+        fprintf(f, "# %s\n", TH[j]);
+        for (int i = 0; i < NS; i++) {
+            const esc *e = &E[i];
+            if (!isfinite(e->tau[j]))
+                continue;
+            double le = log10(e->tau[j] / e->mean), hw = z99 * hypot(e->se / e->mean, e->terr[j] / e->tau[j]) / l10;
+            fprintf(f, "%d\t%.3f\t%.5g\t%.5g\t%.5g\n", j, i + 1 + 0.09 * (j - 3.5), le, le - hw, le + hw);
+            VAL2("le", i + 1, j, "%+.2f", le);
+            VAL2("hw", i + 1, j, "%.2f", hw);
+        }
+        fprintf(f, "\n\n");
+    }
+    run_close(run, f);
+    for (int j = 0; j < NTH; j++) { /* the extremes of each predictor's error, for the prose */
+        int imax = -1, imin = -1;
+        for (int i = 0; i < NS; i++) {
+            if (!isfinite(E[i].tau[j]))
+                continue;
+            double a = fabs(log(E[i].tau[j] / E[i].mean));
+            if (imax < 0 || a > fabs(log(E[imax].tau[j] / E[imax].mean)))
+                imax = i;
+            if (imin < 0 || a < fabs(log(E[imin].tau[j] / E[imin].mean)))
+                imin = i;
+        }
+        VAL2("lemax", j, -1, "%+.2f", log10(E[imax].tau[j] / E[imax].mean));
+        VAL2("lemin", j, -1, "%+.2f", log10(E[imin].tau[j] / E[imin].mean));
+        VAL2("lemax-at", j, -1, "%d", imax + 1);
+        VAL2("fmax", j, -1, "%.2g", fmax(E[imax].tau[j] / E[imax].mean, E[imax].mean / E[imax].tau[j]));
+    }
+    /* which dependence each predictor gets right: log ratios of the escape
+     * time t = eta x steps between pairs of settings that differ in one
+     * thing (settings a, b: 0-based), measured (SE) and predicted */
+    static const int QA[4] = {1, 0, 0, 1}, QB[4] = {3, 4, 5, 6};
+    for (int q = 0; q < 4; q++) {
+        const esc *a = &E[QA[q]], *c = &E[QB[q]];
+        double ra = S[QB[q]].eta / S[QA[q]].eta;
+        VAL2("scm", q, -1, "%+.2f", log(ra * c->mean / a->mean));
+        VAL2("scs", q, -1, "%.2f", hypot(a->se / a->mean, c->se / c->mean));
+        for (int j = 0; j < NTH; j++)
+            if (isfinite(a->tau[j]) && isfinite(c->tau[j]))
+                VAL2("sc", q, j, "%+.2f", log(ra * c->tau[j] / a->tau[j]));
+            else
+                val_key(run, "sc", q, j, "--");
+    }
+    run_value(run, "r18", "%.0f", E[7].mean / E[0].mean);
+    run_value(run, "r24", "%.2f", E[3].mean / E[1].mean);
+    run_value(run, "r38", "%.2f", E[7].mean / E[2].mean);
+    /* Zhu's short-time loss increase and Wei's trace drift */
+    f = run_open(run, "_rates.tsv", "theory\tx\tlog10_err\tlo\thi");
+    const char *nm[4] = {"Zhu Eq. 13", "linear chain", "Wei Thm 1", "Wei, finite eta"};
+    for (int j = 0; j < 4; j++) {
+        fprintf(f, "# %s\n", nm[j]);
+        int n = j < 2 ? NS : NV;
+        double lmax = 0, lmin = 0;
+        for (int i = 0; i < n; i++) {
+            double p, m, se;
+            if (j < 2)
+                p = j ? E[i].dLs_lin : E[i].dLs_eq13, m = E[i].dLs_m, se = E[i].dLs_se;
+            else
+                p = j == 3 ? V[i].corr : V[i].wei, m = V[i].m, se = V[i].se;
+            double le = log10(p / m), hw = z99 * fabs(se / m) / l10;
+            fprintf(f, "%d\t%.3f\t%.5g\t%.5g\t%.5g\n", j, i + 1 + 0.12 * (j % 2 ? 1 : -1), le, le - hw, le + hw);
+            VAL2("re", i + 1, j, "%+.3f", le);
+            if (i == 0 || fabs(le) > fabs(lmax))
+                lmax = le;
+            if (i == 0 || fabs(le) < fabs(lmin))
+                lmin = le;
+            VAL2("rh", i + 1, j, "%.3f", hw);
+        }
+        fprintf(f, "\n\n");
+        VAL2("remax", j, -1, "%+.3f", lmax);
+        VAL2("remin", j, -1, "%+.3f", lmin);
+    }
+    run_close(run, f);
+    f = run_open(run, "_valley.tsv", "eta\tB\tK0\tK\tc\tdT_per_step\tse\twei\tfinite_eta");
+    for (int i = 0; i < NV; i++)
+        fprintf(f, "%g\t%d\t%ld\t%ld\t%.6g\t%.6g\t%.4g\t%.6g\t%.6g\n", V[i].eta, V[i].B, V[i].K0, V[i].K,
+                cross_valley_c(cv, V[i].B), V[i].m, V[i].se, V[i].wei, V[i].corr);
+    run_close(run, f);
+    for (int i = 0; i < NS; i++) {
+        VAL2("eta", i + 1, -1, "%g", S[i].eta);
+        VAL2("B", i + 1, -1, "%d", S[i].B);
+        VAL2("C", i + 1, -1, "%g", S[i].C);
+        VAL2("R", i + 1, -1, "%g", S[i].R);
+        VAL2("steps-se", i + 1, -1, "%.0f", E[i].se);
+        VAL2("h", i + 1, -1, "%.3f", E[i].h);
+        VAL2("kappa", i + 1, -1, "%.3g", E[i].kappa);
+        VAL2("kmori", i + 1, -1, "%.3g", E[i].h / (S[i].eta * E[i].cB));
+        VAL2("steps", i + 1, -1, "%.0f", E[i].mean);
+        VAL2("dL", i + 1, -1, "%.3g", E[i].dL);
+        VAL2("Lstar", i + 1, -1, "%.3g", E[i].Lstar);
+        VAL2("ratio", i + 1, -1, "%.3g", E[i].Ls / E[i].Lstar);
+        VAL2("sgratio", i + 1, -1, "%.3f", E[i].sg / (2 * E[i].Lstar * E[i].h * E[i].cB));
+        VAL2("sHratio", i + 1, -1, "%.3f", E[i].sH / (E[i].h * E[i].h * E[i].cB));
+    }
+    { /* the data's fourth moment: Meng's sigma_H of the exact noise is Var(x^2)/B */
+        const sinwell *w = &E[0].w;
+        double m2 = 0, m4 = 0;
+        for (long k = 0; k < w->N; k++)
+            m2 += w->x2[k] * w->x2[k], m4 += w->x2[k] * w->x2[k] * w->x2[k] * w->x2[k];
+        m2 /= w->N, m4 /= w->N;
+        run_value(run, "varx2", "%.3f", (m4 - m2 * m2) / (m2 * m2));
+    }
+    for (int i = 0; i < NV; i++) {
+        VAL2("v-eta", i + 1, -1, "%g", V[i].eta);
+        VAL2("v-B", i + 1, -1, "%d", V[i].B);
+        VAL2("v-K", i + 1, -1, "%ld", V[i].K);
+        VAL2("v-c", i + 1, -1, "%.3g", cross_valley_c(cv, V[i].B));
+    }
+    run_value(run, "v-h0", "%.3f", cv->h0);
+    run_value(run, "v-Lstar", "%.3f", cv->Lstar);
+    run_value(run, "v-beta", "%g", cv->beta);
+}
+
+/* max |z| of log(prediction/measurement) over the settings where predictor
+ * j exists; *m receives their number */
+static double maxz(const esc *E, int j, int *m)
+{
+    double z = 0;
+    *m = 0;
+    for (int i = 0; i < NS; i++)
+        if (isfinite(E[i].tau[j]))
+            z = fmax(z, fabs(logz(E[i].tau[j], E[i].terr[j], E[i].mean, E[i].se))), ++*m;
+    return z;
+}
+
+static void row_maxz(run_ctx *run, check_tests t, const char *chk, double z, int m, const char *note)
+{
+    char basis[96];
+    snprintf(basis, sizeof basis, "Bonferroni z (1%%, %d settings)", m);
+    run_check(run, (run_check_row){.id = "CROSS", .tests = t, .check = chk, .rel = REL_LE, .measured = z,
+                                   .predicted = 0, .tol = stats_z_bonferroni(0.01, m), .basis = basis,
+                                   .note = note});
+}
+
+static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const vset *V)
+{
+    (void)cv;
+    int m;
+    double z;
+    /* exact: the discrete chain (B = 1) and the first step */
+    z = maxz(E, 6, &m);
+    row_maxz(run, CHECK_EXACT, "escape steps: max |z| of SGD vs its discrete chain (B = 1)", z, m, "");
+    run_value(run, "z-chain", "%.2f", z);
+    double z1 = 0;
+    int m1 = 0;
+    for (int i = 0; i < NS; i++)
+        if (S[i].B == 1)
+            z1 = fmax(z1, fabs(E[i].dLs_k1m - E[i].dLs_k1) / E[i].dLs_k1se), m1++;
+    row_maxz(run, CHECK_EXACT, "first-step loss increase: max |z| of SGD vs the mean over the data (B = 1)", z1,
+             m1, "");
+    /* control: Meng's Itô escape time under Mori's noise model is Eq. 15 */
+    double id = 0;
+    for (int i = 0; i < NS; i++) {
+        const esc *e = &E[i];
+        double B = 1 / e->cB, sg = 2 * e->Lstar * e->h / B, sH = e->h * e->h / B;
+        /* Mori's model along the path: ΔL is the same, and σ_g + σ_H θ² ↔ 2Lh/B */
+        double tm = cross_meng_time(e->h, e->hs, e->dL, S[i].eta, sg, sH, 1);
+        double t15 = cross_mori_eq15_time(e->h, e->hs, e->Ls / e->Lstar, B, S[i].eta);
+        id = fmax(id, fabs(log(tm / t15)));
+    }
+    run_value(run, "id-max", "%.1e", id);
+    { /* the noise at the saddle of setting 3: true, Mori's model, Meng's extrapolation */
+        const esc *e = &E[2];
+        run_value(run, "csad-true", "%.3g", e->cB * sinwell_grad_var(&e->w, M_PI * S[2].R));
+        run_value(run, "csad-mori", "%.3g", 2 * e->Ls * e->h * e->cB);
+        run_value(run, "csad-meng", "%.3g", e->sg + 2 * e->sH / e->h * e->dL);
+        run_value(run, "cmin-true", "%.3g", e->sg);
+    }
+    run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_CONTROL,
+                                   .check = "Meng's Ito Lemma 6 with Mori's noise model equals Eq. 15 (max |log ratio|)",
+                                   .rel = REL_LE, .measured = id, .predicted = 0, .tol = 1e-9,
+                                   .basis = "rounding", .note = "the synthesis identity"});
+    /* paper rows */
+    double zb = stats_z_bonferroni(0.01, NS);
+    double zz = 0;
+    for (int i = 0; i < NS; i++)
+        zz = fmax(zz, fabs(E[i].dLs_m - E[i].dLs_eq13) / E[i].dLs_se);
+    row_maxz(run, CHECK_PAPER, "ZHU: short-time loss increase vs Eq. 13 (max |z|)", zz, NS, "t = 1/(2h*)");
+    run_value(run, "z-eq13", "%.1f", zz);
+    /* Zhu's indicator: a pair is contradicted when the measured escape
+     * rates (per unit time t) differ significantly against the order (or
+     * tie) of eta Tr(H Sigma) */
+    int npair = NS * (NS - 1) / 2;
+    double ind[NS], lrate[NS], lsd[NS];
+    for (int i = 0; i < NS; i++) /* indicator eta Tr(H Sigma); log rate per unit time t */
+        ind[i] = S[i].eta * E[i].h * E[i].sg, lrate[i] = -log(S[i].eta * E[i].mean), lsd[i] = E[i].se / E[i].mean;
+    int bad = cross_order_contradictions(NS, ind, lrate, lsd, 0.05, stats_z_bonferroni(0.01, npair));
+    run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_PAPER,
+                                   .check = "ZHU: pairs of settings whose escape rates contradict the order of eta Tr(H Sigma)",
+                                   .rel = REL_LE, .measured = bad, .predicted = 0, .tol = 0,
+                                   .basis = "count; a pair counts when |z| > Bonferroni z (1%, all pairs)"});
+    run_value(run, "zhu-bad", "%d", bad);
+    run_value(run, "npair", "%d", npair);
+    z = maxz(E, 3, &m);
+    row_maxz(run, CHECK_PAPER, "MENG: escape steps vs Lemma 6 as printed (max |z| of log ratio)", z, m, "");
+    z = maxz(E, 1, &m);
+    row_maxz(run, CHECK_PAPER, "MORI: escape steps vs Eq. 15 (max |z| of log ratio)", z, m, "");
+    /* Mori: the exponent in C at fixed dL (settings 1-3), and B/eta scaling (2 vs 7) */
+    double lx[3], ly[3], sy[3], lk[3], chi2;
+    for (int i = 0; i < 3; i++)
+        lx[i] = log(E[i].Ls / E[i].Lstar), ly[i] = log(E[i].mean), sy[i] = E[i].se / E[i].mean,
+        lk[i] = log(E[i].tau[0]);
+    stats_fit fm, fk;
+    if (stats_fit_line_weighted(lx, ly, sy, 3, &fm, &chi2) || stats_fit_line(lx, lk, 3, &fk))
+        run_fail(run, "slope fit failed");
+    for (int j = 0; j < NTH; j++) { /* every predictor's exponent in C at fixed dL */
+        double lp[3];
+        stats_fit fp;
+        for (int i = 0; i < 3; i++)
+            lp[i] = log(E[i].tau[j]);
+        if (isfinite(lp[0] + lp[1] + lp[2]) && !stats_fit_line(lx, lp, 3, &fp))
+            VAL2("sl", j, -1, "%.2f", fp.b);
+        else
+            val_key(run, "sl", j, -1, "--");
+    }
+    double expo = 1 / (S[0].eta * E[0].cB * E[0].h) + 0.5;
+    double z99 = stats_z_two_sided(0.01);
+    run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_PAPER,
+                                   .check = "MORI: exponent of escape time in L(theta_s)/L* at fixed dL vs B/(eta h*) + 1/2",
+                                   .rel = REL_EQ, .measured = fm.b, .predicted = expo, .tol = z99 * fm.se_b,
+                                   .basis = "z (1%) x SE of the weighted fit (settings 1-3)",
+                                   .alt_name = "Kramers with constant noise", .alt = fk.b});
+    double lc[3];
+    stats_fit fc;
+    for (int i = 0; i < 3; i++)
+        lc[i] = log(E[i].tau[6]);
+    if (stats_fit_line(lx, lc, 3, &fc))
+        run_fail(run, "slope fit failed");
+    run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_CORRECTED,
+                                   .check = "MORI: exponent of escape time in L(theta_s)/L* at fixed dL vs the discrete chain's",
+                                   .rel = REL_EQ, .measured = fm.b, .predicted = fc.b, .tol = z99 * fm.se_b,
+                                   .basis = "z (1%) x SE of the weighted fit (settings 1-3)",
+                                   .alt_name = "Eq. 15", .alt = expo});
+    run_value(run, "slope-chain", "%.2f", fc.b);
+    run_value(run, "slope", "%.2f", fm.b);
+    run_value(run, "slope-se", "%.2f", fm.se_b);
+    run_value(run, "slope-mori", "%.2f", expo);
+    run_value(run, "slope-kramers", "%.2f", fk.b);
+    double lr = log(S[6].eta * E[6].mean / (S[1].eta * E[1].mean));
+    double lse = hypot(E[6].se / E[6].mean, E[1].se / E[1].mean);
+    double lp = log(E[6].tau[1] * S[6].eta / (E[1].tau[1] * S[1].eta));
+    run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_PAPER,
+                                   .check = "MORI: B/eta scaling, log of escape time t (eta 0.4, B 2 over eta 0.2, B 1)",
+                                   .rel = REL_EQ, .measured = lr, .predicted = lp, .tol = z99 * lse,
+                                   .basis = "z (1%) x SE (delta method)"});
+    run_value(run, "bscale", "%.3f", lr);
+    run_value(run, "bscale-se", "%.3f", lse);
+    double zw = 0, zc = 0;
+    for (int i = 0; i < NV; i++)
+        zw = fmax(zw, fabs(V[i].m - V[i].wei) / V[i].se), zc = fmax(zc, fabs(V[i].m - V[i].corr) / V[i].se);
+    row_maxz(run, CHECK_PAPER, "WEI: trace drift vs Theorem 1, -(eta^2 c/4) |grad T|^2 per step (max |z|)", zw, NV, "");
+    /* corrected rows */
+    z = maxz(E, 4, &m);
+    row_maxz(run, CHECK_CORRECTED, "MENG: escape steps vs Lemma 6, Ito reading kappa + 1/2 (max |z|)", z, m, "");
+    z = maxz(E, 2, &m);
+    row_maxz(run, CHECK_CORRECTED, "MORI: escape steps vs Mori's SDE by quadrature (finite barrier) (max |z|)", z, m,
+             "");
+    z = maxz(E, 5, &m);
+    row_maxz(run, CHECK_CORRECTED, "ALL: escape steps vs the Ito SDE with SGD's true noise (max |z|)", z, m, "");
+    row_maxz(run, CHECK_CORRECTED, "WEI: trace drift vs the discrete chain's stationary E theta1^2 (max |z|)", zc, NV,
+             "");
+    double zl = 0;
+    for (int i = 0; i < NS; i++)
+        zl = fmax(zl, fabs(E[i].dLs_m - E[i].dLs_lin) / E[i].dLs_se);
+    row_maxz(run, CHECK_CORRECTED, "ZHU: short-time loss increase vs the discrete linear chain (max |z|)", zl, NS, "");
+    run_value(run, "z-lin", "%.1f", zl);
+    run_value(run, "z-wei", "%.1f", zw);
+    run_value(run, "z-weic", "%.1f", zc);
+    run_value(run, "zb", "%.2f", zb);
+}
+
+
+int main(int argc, char **argv)
+{
+    run_ctx run;
+    run_begin(&run, "cross_scoreboard", "CROSS: four theories and Kramers against true SGD", argc, argv);
+    long reps = run.ci ? 1000 : 4000, sreps = run.ci ? 20000 : 80000, vreps = run.ci ? 2000 : 8000, N = 40000;
+    long M = run.ci ? 512 : 1024, grid = 4000;
+    opts_spec spec[] = {{"reps", OPT_INT, &reps, 10, 1e7, "escapes per setting"},
+                        {"short-reps", OPT_INT, &sreps, 10, 1e8, "runs per setting for the short-time loss"},
+                        {"valley-reps", OPT_INT, &vreps, 10, 1e7, "runs per valley setting"},
+                        {"N", OPT_INT, &N, 8, 1e6, "data points (multiple of 4)"},
+                        {"M", OPT_INT, &M, 16, 4096, "discrete-chain grid intervals (multiple of 4)"},
+                        {"grid", OPT_INT, &grid, 100, 1e7, "quadrature grid intervals"},
+                        {0}};
+    run_parse(&run, spec);
+    if (N % 4)
+        run_usage_error(&run, "--N must be a multiple of 4");
+    if (M % 4)
+        run_usage_error(&run, "--M must be a multiple of 4");
+    long nbuf = reps > sreps ? reps : sreps;
+    nbuf = nbuf > vreps ? nbuf : vreps;
+    double *buf = SGDN_NEW(buf, nbuf), *pw = SGDN_NEW(pw, vreps), *pc = SGDN_NEW(pc, vreps);
+
+    /* --- escape ------------------------------------------------------- */
+    static esc E[NS];
+    for (int i = 0; i < NS; i++) {
+        const setting *s = &S[i];
+        int st = sinwell_init(&E[i].w, N, s->R, s->C, (uint64_t)run.seed, 1000);
+        if (st)
+            run_fail(&run, "sinwell_init: %s", sgdn_strerror(st));
+        E[i].ks = (long)ceil(0.5 / (s->eta * sinwell_hess(&E[i].w, 0))); /* t = 1/2h */
+        predict(&run, &E[i], s, (int)M, (int)grid);
+        double ref = isfinite(E[i].tau[6]) ? E[i].tau[6] : E[i].tau[5];
+        measure_escape(&run, &E[i], s, 1 + (uint64_t)i, reps, fmax(1e5, 60 * ref), 0, buf);
+        measure_escape(&run, &E[i], s, 400 + (uint64_t)i, reps, fmax(1e5, 60 * ref), 1, buf);
+        measure_short(&run, &E[i], s, 100 + (uint64_t)i, sreps, E[i].ks, buf);
+        measure_short(&run, &E[i], s, 200 + (uint64_t)i, sreps, 1, buf);
+        run_progress(&run, "escape settings", (i + 1.0) / NS);
+    }
+    /* --- valley ------------------------------------------------------- */
+    cross_valley cv;
+    if (cross_valley_init(&cv, N, 1.0, 1.0, (uint64_t)run.seed, 2000))
+        run_fail(&run, "cross_valley_init failed");
+    vset V[NV] = {{0.05, 1, 0, 0, 0, 0, 0, 0}, {0.1, 1, 0, 0, 0, 0, 0, 0},
+                  {0.2, 1, 0, 0, 0, 0, 0, 0},  {0.1, 4, 0, 0, 0, 0, 0, 0}};
+    for (int i = 0; i < NV; i++) {
+        double c = cross_valley_c(&cv, V[i].B), rate = V[i].eta * V[i].eta * c * cv.h0 / 4;
+        V[i].K = (long)ceil(0.3 / rate);                      /* T falls by about 30 % */
+        V[i].K0 = (long)ceil(5 / (V[i].eta * cv.h0));         /* θ₁ equilibrates */
+        measure_valley(&run, &cv, &V[i], 300 + (uint64_t)i, vreps, buf, pw, pc);
+        run_progress(&run, "valley settings", (i + 1.0) / NV);
+    }
+    write_outputs(&run, E, &cv, V);
+    check_rows(&run, E, &cv, V);
+    run_value(&run, "reps", "%ld", reps);
+    run_value(&run, "short-reps", "%ld", sreps);
+    run_value(&run, "valley-reps", "%ld", vreps);
+    run_value(&run, "N", "%ld", N);
+    run_value(&run, "M", "%ld", M);
+    for (int i = 0; i < NS; i++)
+        sinwell_free(&E[i].w);
+    cross_valley_free(&cv);
+    free(buf), free(pw), free(pc);
+    return run_finish(&run);
+}
