@@ -43,7 +43,7 @@ typedef struct {
     long N, m, D;
     nn_data d;       /* the N points (x: N×2) and their labels */
     double *th;      /* D, the engine's layout (onehl.h) */
-    double *f, *r, *c; /* per sample: output, ℓ', ℓ'' (a.e.; onehl_derivs) */
+    double *f, *r, *c; /* per sample: the output (ICML: φ(f)), ℓ', ℓ'' (a.e.; onehl_derivs) */
 } net;
 
 /* The outputs f and the per-sample derivatives r, c at θ = n->th. */
