@@ -45,7 +45,10 @@ typedef enum { NN_DENSE, NN_CONV, NN_MAXPOOL, NN_RELU, NN_CLIP } nn_kind;
 
 typedef enum {
     NN_LOSS_CE,  /* ℓ = logsumexp(f) − Σ_k t_k f_k, t = (1−ε) e_y + ε/C (ε = smoothing) */
-    NN_LOSS_MSE  /* ℓ = ½ Σ_k (f_k − t_k)², t = e_y; a single output has t = y */
+    NN_LOSS_MSE, /* ℓ = ½ Σ_k (f_k − t_k)², t = e_y; a single output has t = y */
+    NN_LOSS_LOGISTIC /* one output, y ∈ {0, 1}: the cross-entropy of sigmoid(f),
+                      * ℓ = log(1 + e^f) − y f = log(1 + e^{−y'f}) with y' = 2y − 1;
+                      * ∂ℓ/∂f = σ(f) − y, ∂²ℓ/∂f² = σ(f) σ(−f) */
 } nn_loss_kind;
 
 typedef struct {
@@ -81,8 +84,13 @@ void nn_add_dense(nn_net *net, int out);
  * are not trained; no bias. */
 void nn_add_dense_fixed(nn_net *net, int out, const double *W);
 void nn_add_clip(nn_net *net, double lo, double hi);
-/* Finish: set the loss, count the outputs. */
+/* Finish: set the loss, count the outputs (NN_LOSS_LOGISTIC needs one). */
 void nn_set_loss(nn_net *net, nn_loss_kind loss, double smoothing);
+/* A single-output net's loss ℓ(f, y) of one sample with output f, and its
+ * derivatives ∂ℓ/∂f into d1 and ∂²ℓ/∂f² into d2 (each if non-NULL): with
+ * the per-sample Jacobian J_i = ∇θ f_i, ∇ℓ_i = d1 J_i and the Gauss–Newton
+ * matrix is (1/n) Σ_i d2_i J_i J_iᵀ. */
+double nn_loss_scalar(const nn_net *net, double f, int y, double *d1, double *d2);
 
 /* The networks of the papers.  ZHU's CNN (ICML App. D.3): conv 5×5×10 →
  * maxpool 2 → ReLU → conv 5×5×10 → maxpool 2 → ReLU → fc 160→50 → ReLU →

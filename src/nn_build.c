@@ -102,6 +102,7 @@ void nn_set_loss(nn_net *net, nn_loss_kind loss, double smoothing)
     net->smoothing = smoothing;
     net->nout = (int)net->l[net->nl - 1].out_size;
     SGDN_REQUIRE(loss != NN_LOSS_CE || net->nout <= 64); /* nn_loss_hess's softmax buffer */
+    SGDN_REQUIRE(loss != NN_LOSS_LOGISTIC || net->nout == 1);
 }
 
 void nn_zhu_cnn(nn_net *net)

@@ -1,6 +1,7 @@
 /* Every derivative of the network engine (src/nn_*.c) against finite differences, on every
- * architecture and loss; the Hessian's symmetry; Lanczos, Hutchinson and
- * the Gram route against LAPACK on a net small enough for a dense Hessian. */
+ * architecture and loss (the logistic loss also on its own); the Hessian's symmetry;
+ * Lanczos, Hutchinson and the Gram route against LAPACK on a net small enough for a dense
+ * Hessian. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -299,6 +300,70 @@ static void jacobian(void **state)
     drop(&f);
 }
 
+/* NN_LOSS_LOGISTIC on one output: ∂ℓ/∂f and ∂²ℓ/∂f² (nn_loss_scalar) against
+ * central differences of ℓ and ∂ℓ/∂f, h = 1e-5 (truncation ≈ 1e-11, rounding
+ * ≈ ε|ℓ|/h ≤ 1e-10); ℓ(f, 1) = ℓ(−f, 0); no cancellation or overflow in the
+ * tails, where ℓ, |∂ℓ/∂f| and ∂²ℓ/∂f² all tend to e^{−|f|}. */
+static void logistic_loss(void **state)
+{
+    (void)state;
+    nn_net net;
+    nn_init(&net, 1, 3);
+    nn_add_dense(&net, 1);
+    nn_set_loss(&net, NN_LOSS_LOGISTIC, 0.0);
+    const double fs[] = {-30, -5, -1, -0.3, 0, 0.7, 3, 20}, h = 1e-5;
+    for (int y = 0; y <= 1; y++)
+        for (size_t i = 0; i < sizeof fs / sizeof *fs; i++) {
+            double f = fs[i], d1, d2, d1p, d1m;
+            double l = nn_loss_scalar(&net, f, y, &d1, &d2);
+            double lp = nn_loss_scalar(&net, f + h, y, &d1p, NULL);
+            double lm = nn_loss_scalar(&net, f - h, y, &d1m, NULL);
+            assert_true(fabs(l - log1p(exp(y ? -f : f))) <= 1e-15 * (1 + l));
+            if (fabs((lp - lm) / (2 * h) - d1) > 1e-8)
+                fail_msg("logistic f=%g y=%d: d1 %.12g, difference %.12g", f, y, d1, (lp - lm) / (2 * h));
+            if (fabs((d1p - d1m) / (2 * h) - d2) > 1e-8)
+                fail_msg("logistic f=%g y=%d: d2 %.12g, difference %.12g", f, y, d2, (d1p - d1m) / (2 * h));
+            double l0, e1, e2;
+            l0 = nn_loss_scalar(&net, -f, 1 - y, &e1, &e2);
+            assert_true(l0 == l && e1 == -d1 && e2 == d2);
+        }
+    /* the tails, relative to e^{−|f|} */
+    double d1, d2, t = exp(-40.0);
+    double l = nn_loss_scalar(&net, 40.0, 1, &d1, &d2);
+    assert_true(fabs(l / t - 1) < 1e-12 && fabs(-d1 / t - 1) < 1e-12 && fabs(d2 / t - 1) < 1e-12);
+    l = nn_loss_scalar(&net, -40.0, 0, &d1, &d2);
+    assert_true(fabs(l / t - 1) < 1e-12 && fabs(d1 / t - 1) < 1e-12 && fabs(d2 / t - 1) < 1e-12);
+    l = nn_loss_scalar(&net, 800.0, 0, &d1, &d2);
+    assert_true(l == 800.0 && d1 == 1.0 && d2 == 0.0);
+    l = nn_loss_scalar(&net, -800.0, 0, &d1, &d2);
+    assert_true(l == 0.0 && d1 == 0.0 && d2 == 0.0);
+    /* MSE on one output: ½(f − y)², f − y, 1 */
+    nn_set_loss(&net, NN_LOSS_MSE, 0.0);
+    l = nn_loss_scalar(&net, 0.25, 1, &d1, &d2);
+    assert_true(l == 0.5 * 0.75 * 0.75 && d1 == -0.75 && d2 == 1.0);
+}
+
+/* ZHU-1HL's ICLR net: one hidden ReLU layer, fixed output weights ±1/4,
+ * the logistic loss: every derivative of check_derivatives and the Jacobian. */
+static void mlp_fixed_logistic(void **state)
+{
+    (void)state;
+    fixture f;
+    nn_init(&f.net, 1, 2);
+    nn_add_dense(&f.net, 16);
+    nn_add_relu(&f.net);
+    for (int j = 0; j < 16; j++)
+        f.W[j] = (j % 2 ? -1.0 : 1.0) / 4;
+    nn_add_dense_fixed(&f.net, 1, f.W);
+    nn_set_loss(&f.net, NN_LOSS_LOGISTIC, 0.0);
+    make_data(&f, 130, 13); /* > 1 chunk */
+    for (size_t k = 0; k < f.net.D; k++)
+        f.theta[k] *= 4; /* outputs of order 1, both signs */
+    check_derivatives(&f);
+    check_jacobian(&f);
+    drop(&f);
+}
+
 /* An nn_eval per thread inside a parallel region (OpenMP across seeds):
  * the same gradient and HVP, bitwise, as the parallel chunks outside. */
 static void eval_in_parallel_region(void **state)
@@ -424,6 +489,8 @@ int main(void)
         cmocka_unit_test(mlp_losses),
         cmocka_unit_test(mlp_fixed_clipped),
         cmocka_unit_test(jacobian),
+        cmocka_unit_test(logistic_loss),
+        cmocka_unit_test(mlp_fixed_logistic),
         cmocka_unit_test(eval_in_parallel_region),
         cmocka_unit_test(lanczos_vs_dsyevr),
         cmocka_unit_test(gram_route),

@@ -142,7 +142,8 @@ static void run_tasks(run_ctx *run, esc_model *M, const mc_task *t, int nt, long
                 esc_height_mc(M, &h, maxsteps, seed, t[k].stream, j0, j1, st + t[k].off);
             }
         }
-        run_progress(run, "barriers", (k + 1.0) / nt);
+        if (hi > lo)
+            run_progress(run, "barriers", (k + 1.0) / nt);
     }
 }
 

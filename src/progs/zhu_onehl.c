@@ -5,9 +5,11 @@
  *   f(x; θ) = Σ_k a_k relu(w_kᵀx + b_k),  θ = (w_k, b_k)_k,  D = 3m,  a fixed.
  * ICML: ℓ = ½(φ(f) − y)², φ(f) = min{max{f, δ}, 1 − δ}, widths 32/128/512.
  * ICLR: ℓ = cross-entropy of sigmoid(f), widths 20/200/2000.
- * Trained by full-batch Adam (lr 0.001).  Along training we track Tr(HΣ)
- * and Tr(HΣbar), Σbar = (TrΣ/D) I, from the Gram matrix of the per-sample
- * Jacobians (dynamics.h, dyn_glm_traces_gram); at the end of training we
+ * The nets are the network engine's (onehl.h: dense, ReLU, fixed dense,
+ * clip; MSE or logistic loss), trained by full-batch Adam (lr 0.001).
+ * Along training we track Tr(HΣ) and Tr(HΣbar), Σbar = (TrΣ/D) I, from the
+ * Gram matrix of the per-sample Jacobians (dynamics.h, dyn_glm_traces_gram;
+ * the Gram matrix by onehl_gram's popcount); at the end of training we
  * check the Fisher–Hessian orderings and the alignment bound.
  */
 #include <float.h>
@@ -20,6 +22,8 @@
 
 #include "dynamics.h"
 #include "linalg.h"
+#include "nn.h"
+#include "onehl.h"
 #include "rng.h"
 #include "run.h"
 #include "err.h"
@@ -35,114 +39,19 @@ typedef struct {
 } params;
 
 typedef struct {
-    int variant;     /* 0 ICML (clipped MSE), 1 ICLR (cross-entropy) */
-    long N, m, D, words;
-    const double *x; /* N×2 */
-    const double *y; /* N */
-    double a;        /* |a_k| */
-    double *ak;      /* a_k */
-    double *th;      /* D: (w_k1, w_k2, b_k) per unit */
-    double *f, *r, *c, *loss; /* per sample: output, ℓ', ℓ'' (a.e.), loss */
-    uint64_t *mask;  /* N×words activation bitsets */
-    double delta;
+    onehl o;         /* the engine's net; o.variant 0 ICML, 1 ICLR */
+    long N, m, D;
+    nn_data d;       /* the N points (x: N×2) and their labels */
+    double *th;      /* D, the engine's layout (onehl.h) */
+    double *f, *r, *c; /* per sample: the output (ICML: φ(f)), ℓ', ℓ'' (a.e.; onehl_derivs) */
 } net;
 
-static double sgn_a(const net *n, long k)
+/* The outputs f and the per-sample derivatives r, c at θ = n->th. */
+static void net_outputs(nn_eval *e, net *n)
 {
-    /* ICML: a_k = 1/m > 0 (f starts inside (δ, 1−δ), where φ is not flat);
-     * ICLR: a_k = ±1/√m alternating (f must take both signs). */
-    return n->variant == 0 ? n->a : (k % 2 ? -n->a : n->a);
+    nn_forward(e, n->th, n->d, n->f);
+    onehl_derivs(&n->o, n->N, n->f, n->d.y, n->r, n->c);
 }
-
-/* >>> snippet zhu-onehl-forward */
-/* Outputs and the derivatives of each sample's loss with respect to its
- * output: r_i = ℓ_i'(f_i), c_i = ℓ_i''(f_i).  f is piecewise linear in θ, so
- * ∇ℓ_i = r_i J_i and H = (1/N) Σ c_i J_i J_iᵀ almost everywhere.  ICML:
- * where φ clips, φ' = 0 and the sample drops out (r_i = c_i = 0). */
-static double net_forward(net *n, const double *th, int masks)
-{
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < n->N; i++) {
-        const double *x = n->x + 2 * i;
-        double f = 0.0;
-        uint64_t *mk = n->mask + i * n->words;
-        if (masks)
-            memset(mk, 0, n->words * sizeof *mk);
-        const double *ak = n->ak;
-        /* vectorised (the sum's order is fixed by the code, not the threads) */
-#pragma omp simd reduction(+ : f)
-        for (long k = 0; k < n->m; k++) {
-            double z = th[3 * k] * x[0] + th[3 * k + 1] * x[1] + th[3 * k + 2];
-            f += ak[k] * (z > 0 ? z : 0.0);
-        }
-        if (masks)
-            for (long k = 0; k < n->m; k++)
-                if (th[3 * k] * x[0] + th[3 * k + 1] * x[1] + th[3 * k + 2] > 0)
-                    mk[k >> 6] |= 1ull << (k & 63);
-        double y = n->y[i], l;
-        n->f[i] = f;
-        if (n->variant == 0) {
-            double fb = fmin(fmax(f, n->delta), 1 - n->delta);
-            int in = f > n->delta && f < 1 - n->delta;
-            n->r[i] = in ? fb - y : 0.0;
-            n->c[i] = in ? 1.0 : 0.0;
-            l = 0.5 * (fb - y) * (fb - y);
-        } else {
-            double p = 1.0 / (1.0 + exp(-f));
-            n->r[i] = p - y;
-            n->c[i] = p * (1 - p);
-            l = (f > 0 ? f + log1p(exp(-f)) : log1p(exp(f))) - y * f;
-        }
-        n->loss[i] = l;
-    }
-    double L = 0.0; /* summed in sample order: the same for any thread count */
-    for (long i = 0; i < n->N; i++)
-        L += n->loss[i];
-    return L / n->N;
-}
-/* <<< snippet */
-
-/* out = (1/N) Σ_i s_i J_i for per-sample weights s (gradient: s = r). */
-static void net_backward(const net *n, const double *th, const double *s, double *out)
-{
-#pragma omp parallel for schedule(static)
-    for (long k = 0; k < n->m; k++) {
-        double g0 = 0, g1 = 0, g2 = 0, a = sgn_a(n, k);
-        const double *xs = n->x;
-#pragma omp simd reduction(+ : g0, g1, g2)
-        for (long i = 0; i < n->N; i++) {
-            const double *x = xs + 2 * i;
-            double z = th[3 * k] * x[0] + th[3 * k + 1] * x[1] + th[3 * k + 2];
-            double v = z > 0 ? s[i] * a : 0.0; /* a select, vectorised */
-            g0 += v * x[0], g1 += v * x[1], g2 += v;
-        }
-        out[3 * k] = g0 / n->N, out[3 * k + 1] = g1 / n->N, out[3 * k + 2] = g2 / n->N;
-    }
-}
-
-/* >>> snippet zhu-onehl-gram */
-/* K_ij = J_i·J_j = Σ_k a_k² 1[unit k on at x_i] 1[on at x_j] (u_i·u_j),
- * u = (x, 1): with |a_k| = a for all k the unit sum is a² times the number
- * of units active on both samples, a popcount of two bitsets.  Cost
- * O(N² m/64) instead of O(N² D) for the dense product J Jᵀ. */
-__attribute__((target("popcnt"))) static void net_gram(const net *n, double *K)
-{
-    long N = n->N;
-#pragma omp parallel for schedule(dynamic, 8)
-    for (long i = 0; i < N; i++) {
-        const uint64_t *mi = n->mask + i * n->words;
-        const double *xi = n->x + 2 * i;
-        for (long j = i; j < N; j++) {
-            const uint64_t *mj = n->mask + j * n->words;
-            long cnt = 0;
-            for (long w = 0; w < n->words; w++)
-                cnt += __builtin_popcountll(mi[w] & mj[w]);
-            const double *xj = n->x + 2 * j;
-            K[i * N + j] = K[j * N + i] = n->a * n->a * cnt * (xi[0] * xj[0] + xi[1] * xj[1] + 1.0);
-        }
-    }
-}
-/* <<< snippet */
 
 /* Extreme eigenvalues (and, with y non-NULL, the top eigenvector) of a
  * symmetric r×r matrix M, by LAPACKE dsyevr restricted to the two ends. */
@@ -203,29 +112,28 @@ typedef struct {
 static void train(run_ctx *run, net *n, const params *p, rng_stream *r, FILE *fo, run_summary *sm)
 {
     long D = n->D, T = p->iters, K = p->ncheck;
+    nn_eval *e = nn_eval_new(&n->o.net); /* one per job: its chunks run on this thread */
     double *g = SGDN_NEW(g, D), *mo = SGDN_NEW0(mo, D), *v = SGDN_NEW0(v, D);
     double *Kg = SGDN_NEW(Kg, n->N * n->N);
-    for (long k = 0; k < n->m; k++) {
-        n->th[3 * k] = rng_normal(r), n->th[3 * k + 1] = rng_normal(r), n->th[3 * k + 2] = rng_normal(r);
-    }
+    rng_normal_fill(r, g, D); /* (w_k1, w_k2, b_k) unit by unit */
+    onehl_from_units(&n->o, g, n->th);
     double b1 = 0.9, b2 = 0.999, eps = 1e-8, lsum = 0.0;
     long next = 0, c = 0, nlog = 0;
     sm->ratio_min = INFINITY, sm->n_undefined = 0;
     for (long t = 0; t <= T; t++) {
-        int check = t == next;
-        double L = net_forward(n, n->th, check);
-        if (check) {
+        long correct;
+        double L = nn_loss_grad(e, n->th, n->d, t < T ? g : NULL, &correct);
+        if (t == next) {
             dyn_glm_traces tr;
-            net_gram(n, Kg);
+            net_outputs(e, n);
+            onehl_gram(&n->o, n->N, n->d.x, n->th, Kg);
             dyn_glm_traces_gram(n->N, D, Kg, n->c, n->r, &tr);
-            long act = 0, correct = 0;
-            for (long i = 0; i < n->N; i++) {
+            long act = 0;
+            for (long i = 0; i < n->N; i++)
                 act += n->c[i] > 0;
-                correct += (n->variant == 0 ? n->f[i] > 0.5 : n->f[i] > 0) == (n->y[i] > 0.5);
-            }
             double ratio = tr.trHSbar > 0 ? tr.trHS / tr.trHSbar : NAN;
             if (!isfinite(L) || !isfinite(tr.trHS))
-                run_fail(run, "diverged: %s width %ld at iteration %ld", vnames[n->variant], n->m, t);
+                run_fail(run, "diverged: %s width %ld at iteration %ld", vnames[n->o.variant], n->m, t);
             if (isfinite(ratio)) {
                 sm->ratio_min = fmin(sm->ratio_min, ratio);
                 lsum += log(ratio), nlog++;
@@ -233,14 +141,14 @@ static void train(run_ctx *run, net *n, const params *p, rng_stream *r, FILE *fo
                 sm->n_undefined++;
             sm->ratio_end = ratio, sm->loss_end = L, sm->acc_end = (double)correct / n->N;
             if (fo)
-                fprintf(fo, "%s\t%ld\t%ld\t%ld\t%.6g\t%.4f\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", vnames[n->variant],
-                        n->m, D, t, L, (double)correct / n->N, act, tr.trH, tr.trS, tr.trHS, tr.trHSbar, ratio);
+                fprintf(fo, "%s\t%ld\t%ld\t%ld\t%.6g\t%.4f\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n",
+                        vnames[n->o.variant], n->m, D, t, L, (double)correct / n->N, act, tr.trH, tr.trS,
+                        tr.trHS, tr.trHSbar, ratio);
             c++;
             next = K > 1 ? (long)llround((double)c * T / (K - 1)) : T + 1;
         }
         if (t == T)
             break;
-        net_backward(n, n->th, n->r, g);
         double c1 = 1 - pow(b1, t + 1), c2 = 1 - pow(b2, t + 1);
         for (long j = 0; j < D; j++) {
             mo[j] = b1 * mo[j] + (1 - b1) * g[j];
@@ -250,15 +158,17 @@ static void train(run_ctx *run, net *n, const params *p, rng_stream *r, FILE *fo
     }
     sm->ratio_gm = nlog ? exp(lsum / nlog) : NAN;
     free(g), free(mo), free(v), free(Kg);
+    nn_eval_free(e);
 }
 
 /* Propositions 2–3 (ICML) / 4–5 (ICLR) at the trained θ. */
 static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2_result *q)
 {
     long N = n->N, D = n->D;
+    nn_eval *e = nn_eval_new(&n->o.net);
     double *K = SGDN_NEW(K, N * N);
-    net_forward(n, n->th, 1);
-    net_gram(n, K);
+    net_outputs(e, n);
+    onehl_gram(&n->o, N, n->d.x, n->th, K);
     dyn_glm_traces tr;
     dyn_glm_traces_gram(N, D, K, n->c, n->r, &tr);
     /* the samples that contribute to H, F or Σ (ICML: φ not clipped) */
@@ -271,15 +181,13 @@ static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2
         ca[i] = n->c[act[i]], ra[i] = n->r[act[i]];
     long rk = D <= Na ? D : Na;
     double *L = SGDN_NEW0(L, Na * rk);
-    if (D <= Na) { /* L = J (rows of the contributing samples) */
-        for (long i = 0; i < Na; i++) {
-            const double *x = n->x + 2 * act[i];
-            for (long k = 0; k < n->m; k++)
-                if (n->th[3 * k] * x[0] + n->th[3 * k + 1] * x[1] + n->th[3 * k + 2] > 0) {
-                    double a = sgn_a(n, k);
-                    L[i * rk + 3 * k] = a * x[0], L[i * rk + 3 * k + 1] = a * x[1], L[i * rk + 3 * k + 2] = a;
-                }
-        }
+    if (D <= Na) { /* L = J (the engine's rows of the contributing samples,
+                    * where the ICML clip passes f) */
+        double *J = SGDN_NEW(J, N * D);
+        nn_jacobian(e, n->th, n->d, J);
+        for (long i = 0; i < Na; i++)
+            memcpy(L + i * rk, J + act[i] * D, D * sizeof *L);
+        free(J);
     } else { /* L = K^{1/2} over the contributing samples */
         double *Ka = SGDN_NEW(Ka, Na * Na);
         for (long i = 0; i < Na; i++)
@@ -312,7 +220,7 @@ static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2
      * paper's Fisher), H = (1/N) Σ c_i J_iJ_iᵀ */
     double *e1 = SGDN_NEW(e1, Na), *e2 = SGDN_NEW(e2, Na), d = p->delta;
     /* >>> snippet zhu-onehl-order */
-    if (n->variant == 0) {
+    if (n->o.variant == ONEHL_ICML) {
         /* Prop. 2 (orders in the PSD sense): F >= δ²H; F <= (δ+ε)²H with ε = max_i |φ(f_i) − y_i| − δ over
          * the contributing samples: the smallest ε for which θ lies in the
          * proposition's set */
@@ -347,33 +255,20 @@ static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2
     q->n_active = Na;
     free(K), free(act), free(ca), free(ra), free(L), free(M), free(y), free(Ju), free(e1), free(e2);
 
-    /* H = Gauss–Newton a.e.: compare H v with a central difference of ∇L */
+    /* H = Gauss–Newton a.e.: compare the engine's G v with a central
+     * difference of its ∇L */
     double *v = SGDN_NEW(v, D), *Hv = SGDN_NEW(Hv, D), *gp = SGDN_NEW(gp, D);
-    double *gm = SGDN_NEW(gm, D), *th0 = SGDN_NEW(th0, D), *sv = SGDN_NEW(sv, N);
-    rng_normal_fill(r, v, D);
+    double *gm = SGDN_NEW(gm, D), *tp = SGDN_NEW(tp, D), *tm = SGDN_NEW(tm, D);
+    rng_normal_fill(r, tp, D); /* unit by unit, as θ was drawn */
+    onehl_from_units(&n->o, tp, v);
     double vn = cblas_dnrm2((int)D, v, 1);
     cblas_dscal((int)D, 1.0 / vn, v, 1);
-    net_forward(n, n->th, 0);
-    for (long i = 0; i < N; i++) { /* J_i·v */
-        const double *x = n->x + 2 * i;
-        double jv = 0.0;
-        for (long k = 0; k < n->m; k++)
-            if (n->th[3 * k] * x[0] + n->th[3 * k + 1] * x[1] + n->th[3 * k + 2] > 0)
-                jv += sgn_a(n, k) * (v[3 * k] * x[0] + v[3 * k + 1] * x[1] + v[3 * k + 2]);
-        sv[i] = n->c[i] * jv;
-    }
-    net_backward(n, n->th, sv, Hv); /* H v = (1/N) Σ c_i (J_i·v) J_i */
-    memcpy(th0, n->th, D * sizeof *th0);
+    nn_gnvp(e, n->th, n->d, v, Hv); /* (1/N) Σ c_i (J_i·v) J_i */
     double h = p->fdh;
     for (long j = 0; j < D; j++)
-        n->th[j] = th0[j] + h * v[j];
-    net_forward(n, n->th, 0);
-    net_backward(n, n->th, n->r, gp);
-    for (long j = 0; j < D; j++)
-        n->th[j] = th0[j] - h * v[j];
-    net_forward(n, n->th, 0);
-    net_backward(n, n->th, n->r, gm);
-    memcpy(n->th, th0, D * sizeof *th0);
+        tp[j] = n->th[j] + h * v[j], tm[j] = n->th[j] - h * v[j];
+    nn_loss_grad(e, tp, n->d, gp, NULL);
+    nn_loss_grad(e, tm, n->d, gm, NULL);
     double err = 0.0, hn = 0.0, gn = 0.0;
     for (long j = 0; j < D; j++) {
         double fd = (gp[j] - gm[j]) / (2 * h);
@@ -383,7 +278,8 @@ static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2
     /* rounding of the difference quotient: ~ ε ‖∇L‖ / h, relative to ‖Hv‖;
      * the gradient is piecewise linear, so there is no truncation error */
     q->fd_tol = 1e3 * DBL_EPSILON * sqrt(gn) / (h * sqrt(hn));
-    free(v), free(Hv), free(gp), free(gm), free(th0), free(sv);
+    free(v), free(Hv), free(gp), free(gm), free(tp), free(tm);
+    nn_eval_free(e);
 }
 
 int main(int argc, char **argv)
@@ -409,7 +305,8 @@ int main(int argc, char **argv)
 
     /* the data: x ~ N(0, I₂), labelled by a fixed line, shared by every net */
     long N = p.npoints;
-    double *x = SGDN_NEW(x, 2 * N), *y = SGDN_NEW(y, N);
+    double *x = SGDN_NEW(x, 2 * N);
+    int *y = SGDN_NEW(y, N);
     rng_stream r0;
     rng_init(&r0, (uint64_t)run.seed, 0);
     for (long i = 0; i < N; i++) {
@@ -441,16 +338,11 @@ int main(int argc, char **argv)
     for (long j = 0; j < nj; j++) {
         int v = (int)(j / (NW * p.seeds)), wi = (int)(j / p.seeds % NW);
         net *n = &nets[j];
-        *n = (net){.variant = v, .N = N, .m = widths[v][wi], .x = x, .y = y, .delta = p.delta};
-        n->D = 3 * n->m, n->words = (n->m + 63) / 64;
-        n->a = v == 0 ? 1.0 / n->m : 1.0 / sqrt((double)n->m);
+        *n = (net){.N = N, .m = widths[v][wi], .d = {x, y, NULL, (int)N}};
+        onehl_init(&n->o, v ? ONEHL_ICLR : ONEHL_ICML, (int)n->m, p.delta);
+        n->D = (long)n->o.net.D;
         n->th = SGDN_NEW(n->th, n->D);
-        n->ak = SGDN_NEW(n->ak, n->m);
-        for (long k = 0; k < n->m; k++)
-            n->ak[k] = sgn_a(n, k);
-        n->f = SGDN_NEW(n->f, N), n->r = SGDN_NEW(n->r, N);
-        n->c = SGDN_NEW(n->c, N), n->loss = SGDN_NEW(n->loss, N);
-        n->mask = SGDN_NEW(n->mask, N * n->words);
+        n->f = SGDN_NEW(n->f, N), n->r = SGDN_NEW(n->r, N), n->c = SGDN_NEW(n->c, N);
         order[j] = j;
         work += n->m;
     }
@@ -462,7 +354,7 @@ int main(int argc, char **argv)
 #pragma omp parallel for schedule(dynamic, 1)
     for (long o = 0; o < nj; o++) {
         long j = order[o];
-        int v = nets[j].variant, wi = (int)(j / p.seeds % NW);
+        int v = nets[j].o.variant, wi = (int)(j / p.seeds % NW);
         long s = j % p.seeds;
         rng_init_sub(&rs[j], (uint64_t)run.seed, 1 + 8 * (uint64_t)v + (uint64_t)wi, (uint64_t)s);
         FILE *mf = s == 0 ? open_memstream(&buf[j], &blen[j]) : NULL;
@@ -477,7 +369,7 @@ int main(int argc, char **argv)
     }
     for (long j = 0; j < nj; j++) {
         net *n = &nets[j];
-        int v = n->variant, wi = (int)(j / p.seeds % NW);
+        int v = n->o.variant, wi = (int)(j / p.seeds % NW);
         long s = j % p.seeds;
         run_summary *S = &sm[v][wi][s];
         fprintf(fs, "%s\t%ld\t%ld\t%ld\t%.6g\t%.6g\t%.6g\t%ld\t%.6g\t%.4f\n", vnames[v], n->m, n->D, s,
@@ -492,7 +384,8 @@ int main(int argc, char **argv)
                     Q->ord1_min, Q->ord1_max, Q->ord2_min, Q->ord2_max, Q->fd_err, Q->fd_tol, Q->grad2_over_uFu);
             free(buf[j]);
         }
-        free(n->th), free(n->ak), free(n->f), free(n->r), free(n->c), free(n->loss), free(n->mask);
+        free(n->th), free(n->f), free(n->r), free(n->c);
+        onehl_free(&n->o);
     }
     free(nets), free(rs), free(buf), free(blen), free(order);
     run_close(&run, fo);
