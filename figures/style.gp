@@ -1,8 +1,9 @@
 # style.gp — one style for every figure.  The report sets 10 pt Latin Modern
 # and a 6.0 in text width; figures are drawn at that width with the same
-# font, so their text reads at the size of the text around them.
+# font; cairo draws text at fontscale times the font size, so tick labels
+# come out at 8 pt and keys at 7 pt, a size that reads in print.
 if (!exists("figheight")) figheight = 2.6
-set terminal pdfcairo enhanced color font "Latin Modern Roman,10" size 6.0in, figheight*1in linewidth 1.2
+set terminal pdfcairo enhanced color font "Latin Modern Roman,10" fontscale 0.8 size 6.0in, figheight*1in linewidth 1.2
 set output outfile
 set encoding utf8
 set datafile separator "\t"
