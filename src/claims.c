@@ -430,7 +430,9 @@ void claims_tex_text(FILE *f, const char *s)
                 fputc('$', f);
                 continue;
             }
-            if (n == 1 && s == d && strchr("BCDFHLNRT", *w)) { /* a matrix or size: H, D */
+            if (n == 1 && s == d &&
+                (strchr("BCDFHLNRT", *w) || (*s == '_' && isalnum((unsigned char)s[1])))) {
+                /* a matrix or size (H, D), or a subscripted symbol (n_c) */
                 fprintf(f, "$%c", *w);
                 s = tex_scripts(f, s);
                 fputc('$', f);

@@ -56,36 +56,6 @@ static void input_error(const char *msg)
     exit(2);
 }
 
-/* LaTeX-escape the ASCII specials; Unicode letters are declared in the
- * report's preamble. */
-static void tex(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': case '%': case '$': case '#': case '_': case '{': case '}':
-            fprintf(f, "\\%c", *s);
-            break;
-        case '~':
-            fputs("\\textasciitilde{}", f);
-            break;
-        case '^':
-            fputs("\\textasciicircum{}", f);
-            break;
-        case '\\':
-            fputs("\\textbackslash{}", f);
-            break;
-        case '<':
-            fputs("\\textless{}", f);
-            break;
-        case '>':
-            fputs("\\textgreater{}", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
-}
-
 /* The values of the measurement for which a row passes: the relation, the
  * prediction and the tolerance in one threshold ("<= 46.3", "in [0.9, 1.1]"). */
 static void pass_region_tex(FILE *f, const claims_row *r)
@@ -206,7 +176,7 @@ static void write_tex(const char *file, const claims_set *s, const id_list *ids)
         const claims_cat_entry *e = ids->cat[c];
         fprintf(f, "\\summaryrow{%s}{%s}{", ids->id[c], e ? e->figs : "");
         if (e)
-            tex(f, e->title);
+            claims_tex_text(f, e->title);
         fprintf(f, "}{%s}", claims_verdict_name(ids->verdict[c]));
         for (int k = 0; k < 3; k++) {
             int n = k < 2 ? t->n[k] : t->n[2] + t->n[3];
@@ -218,7 +188,7 @@ static void write_tex(const char *file, const claims_set *s, const id_list *ids)
         }
         fputs("{", f);
         if (e && (ids->verdict[c] == VERDICT_PENDING || ids->verdict[c] == VERDICT_NOT_ATTEMPTED))
-            tex(f, e->reason);
+            claims_tex_text(f, e->reason);
         fputs("}\n", f);
     }
     fputs("}\n", f);
