@@ -517,6 +517,8 @@ int main(int argc, char **argv)
     else
         run_value(&run, "kesten-data", "%s", "infinite");
     run_value(&run, "tail-paper-asym", "%.2f", 2 * phi_p[dens_pt] - 1);
+    run_value(&run, "tail-sde-asym", "%.2f",
+              1 + 2 * h / (dens_eta * linreg_noise_factor(N, (int)dens_B) * (S4 - h * h)));
     /* the paper's formula at small η, where decoupling is the only error:
      * the relative deviation (φ_paper − φ)/φ against the exact-SDE one */
     run_value(&run, "N", "%ld", N);
