@@ -5,6 +5,7 @@
 #     m̂ − κ over the (H, η, σH) grid, paper 0, Itô 1, exact iteration; (c)
 #     Theorem 4: m̂ − κ vs η for d = 2..5 with the weighted line to η → 0.
 figheight = 2.8
+textscale = 0.8
 load "figures/style.gp"
 f  = datadir."/meng_tails.tsv"
 f3 = datadir."/meng_tails-c3.tsv"

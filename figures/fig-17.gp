@@ -3,6 +3,7 @@
 # mean over chains (95 % band).  Right: equilibrium ⟨θ2⟩ by estimator and
 # noise, with 95 % intervals, against Eq. 38 and its discrete value.
 figheight = 3.0
+textscale = 0.8
 load "figures/style.gp"
 f = datadir."/wei_entropic.tsv"
 e = datadir."/wei_entropic-est.tsv"

@@ -4,6 +4,7 @@
 # grey: the universal upper bound D).  Right: on random dense instances,
 # R divided by the bound as printed (aλ1D/(TrH)²) and as corrected, against λ1.
 figheight = 3.2
+textscale = 0.8
 load "figures/style.gp"
 g = datadir."/zhu_p1-growth.tsv"
 dn = datadir."/zhu_p1-dense.tsv"

@@ -3,6 +3,7 @@
 # the fit's limit under the exact-noise SDE with the finite-η drift (lines)
 # and the SDE's tail exponent (dots); right, the density of |θ − θ*| for one
 # (η, B) against the three laws.
+textscale = 0.8
 load "figures/style.gp"
 f = datadir."/mori_phi.tsv"
 g = datadir."/mori_phi_density.tsv"

@@ -1,6 +1,7 @@
 # fig-4 — ZHU-TOY: left, escape success rate of each dynamic over many runs
 # with 95 % Wilson intervals; right, the same rates against each dynamic's
 # indicator at the start, Tr(H_0 Σ_0), every noise at E|ε|² = 0.01.
+textscale = 0.8
 load "figures/style.gp"
 r = datadir."/zhu_toy-rates.tsv"
 runs = system("awk -F'\t' '$1==\"runs\"{print $2}' ".datadir."/zhu_toy.vals.tsv")

@@ -4,6 +4,7 @@
 # ICLR variant (cross-entropy).  The dotted line at 1 is isotropic noise.
 # Exact values from the Jacobian Gram matrix, seed 0.
 figheight = 2.9
+textscale = 0.8
 load "figures/style.gp"
 f = datadir."/zhu_onehl.tsv"
 set multiplot layout 1,2
