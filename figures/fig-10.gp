@@ -37,7 +37,7 @@ set xtics 0.1
 set xlabel "η H κ"
 set ylabel "fitted exponent m̂ − κ"
 set yrange [-0.3:1.3]
-set key bottom right Left reverse font ",9" nobox samplen 1.2
+set key bottom right font ",9" nobox samplen 1.2 width -4
 set yrange [-1.7:1.3]
 plot f3 u 5:($6-$4):(2.58*$7) w yerrorbars lt 7 title "MLE (99 %)", \
      f3 u 5:($8-$4) w p lt 1 pt 6 ps 0.7 title "exact iteration", \
