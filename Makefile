@@ -77,7 +77,7 @@ CLAIMS := $(ALL_CLAIMS)
 GATE_PARTIAL := $(if $(filter-out $(CLAIMS),$(ALL_CLAIMS)),--partial)
 
 .PHONY: all report check check-figures test test-unit test-progs test-sanitize test-bad test-cluster fuzz \
-        bench list-figures clean distclean deps deps-report $(patsubst %,fig-%,$(FIGS)) \
+        bench list-figures $(patsubst %,run-%,$(PROGS)) clean distclean deps deps-report $(patsubst %,fig-%,$(FIGS)) \
         $(patsubst %,figdata-%,$(FIGS))
 .DEFAULT_GOAL := report
 all: report
@@ -145,6 +145,9 @@ figures/fig-%.pdf: figures/fig-%.gp figures/style.gp figures/.profile \
                    $$(addprefix $(D)/,$$(addsuffix .claims.tsv,$$(FIGDATA_$$*))) | $(B)/.deps-report
 	gnuplot -e "datadir='$(D)'; outfile='$(TMP)'" $< && mv $(TMP) $@ || { rm -f $(TMP); exit 1; }
 $(patsubst %,fig-%,$(FIGS)): fig-%: figures/fig-%.pdf
+# one program's run (its data and checks), for results without a figure too:
+# make run-zhu_ab PROFILE=ci
+$(patsubst %,run-%,$(PROGS)): run-%: $(D)/%.claims.tsv
 # the data behind a figure, without drawing it
 $(patsubst %,figdata-%,$(FIGS)): figdata-%: $$(addprefix $(D)/,$$(addsuffix .claims.tsv,$$(FIGDATA_$$*)))
 
@@ -175,6 +178,18 @@ $(G)/claims.tex: $(BIN)/claims_gate report/catalogue.tsv $(CLAIMS) figures/.prof
 $(G)/vals.tex: src/scripts/tsv2tex.sh figures/.profile $(CLAIMS)
 	@mkdir -p $(G)
 	src/scripts/tsv2tex.sh $(D) $(PROFILE) $(FIGS:%=fig-%) > $(TMP) && mv $(TMP) $@
+$(G)/findings.tex: src/scripts/findings2tex.sh report/catalogue.tsv report/findings.tsv
+	@mkdir -p $(G)
+	src/scripts/findings2tex.sh report/catalogue.tsv report/findings.tsv > $(TMP) && mv $(TMP) $@
+# the table of make targets: one row per program, with the claims it checks
+# (from its data, when built) and the figures it feeds
+$(G)/targets.tex: $(MAKEFILE_LIST) $(wildcard $(D)/*.claims.tsv)
+	@mkdir -p $(G)
+	@{ printf '\\def\\targetrows{%%\n'; \
+	   $(foreach p,$(PROGS),printf '\\targetrow{%s}{%s}{%s}\n' '$(p)' \
+	     "$$(tail -n +2 $(D)/$(p).claims.tsv 2>/dev/null | cut -f1 | uniq | paste -sd, | sed 's/,/, /g')" \
+	     '$(subst $(space),$(comma) ,$(strip $(foreach n,$(FIGS),$(if $(filter $(p),$(FIGDATA_$(n))),$(n)))))';) \
+	   printf '}\n'; } > $(TMP) && mv $(TMP) $@
 comma := ,
 space := $(subst ,, )
 $(G)/figs.tex: $(MAKEFILE_LIST) figures/.profile report/catalogue.tsv $(wildcard report/*.tex figures/fig-*.gp)
@@ -200,7 +215,8 @@ $(G)/snippets.stamp: src/scripts/snippets.sh $(wildcard src/*.c src/progs/*.c)
 	@mkdir -p $(G)/snip
 	src/scripts/snippets.sh $(G)/snip src/*.c src/progs/*.c && touch $@
 
-REPORT_DEPS := $(wildcard report/*.tex) $(FIG_PDFS) $(G)/claims.tex $(G)/vals.tex \
+REPORT_DEPS := $(wildcard report/*.tex) report/refs.bib $(FIG_PDFS) $(G)/claims.tex $(G)/vals.tex \
+               $(G)/findings.tex $(G)/targets.tex \
                $(G)/figs.tex $(G)/versions.tex $(G)/snippets.stamp $(PAPERS:%=$(G)/sec-%.tex)
 report: report/report.pdf
 report/report.pdf: $(REPORT_DEPS) | $(B)/.deps-report

@@ -1,6 +1,7 @@
 # fig-1 — ZHU-E13: E[L(θ_t)] of the exact-in-law OU process for five noise
 # covariances of equal trace; lines Eq. (13), dashes its small-t form
 # (t/2)Tr(HΣ); right: standardized residuals with the Bonferroni band.
+textscale = 0.8
 load "figures/style.gp"
 f = datadir."/zhu_e13.tsv"
 zb = real(system("awk -F'\t' '$1==\"z\"{print $2}' ".datadir."/zhu_e13.vals.tsv"))

@@ -1,8 +1,12 @@
 # style.gp — one style for every figure.  The report sets 10 pt Latin Modern
 # and a 6.0 in text width; figures are drawn at that width with the same
-# font, so their text reads at the size of the text around them.
+# font.  Cairo draws text at textscale times the font size: 0.5 (cairo's
+# default) gives 5-6 pt tick labels, too small in print; a figure whose
+# keys have room sets textscale = 0.8 before loading this file (8 pt ticks,
+# 7 pt keys).
 if (!exists("figheight")) figheight = 2.6
-set terminal pdfcairo enhanced color font "Latin Modern Roman,10" size 6.0in, figheight*1in linewidth 1.2
+if (!exists("textscale")) textscale = 0.5
+set terminal pdfcairo enhanced color font "Latin Modern Roman,10" fontscale textscale size 6.0in, figheight*1in linewidth 1.2
 set output outfile
 set encoding utf8
 set datafile separator "\t"

@@ -123,4 +123,11 @@ int claims_catalogue_read(claims_catalogue *c, FILE *f, const char *name, char *
 const claims_cat_entry *claims_catalogue_find(const claims_catalogue *c, const char *id);
 void claims_catalogue_free(claims_catalogue *c);
 
+/* Write a check's text (name, basis, note) as LaTeX: specials escaped,
+ * ASCII Greek names and their indices as mathematics ("lambda1" -> $\lambda_1$,
+ * "chi2" -> $\chi^2$, "eta^3", "theta_GD"), "Tr" as an operator, single
+ * capitals H, D, ... as symbols, "<x>" as an average. */
+void claims_tex_text(FILE *f, const char *s);
+void claims_tex_text_n(FILE *f, const char *s, size_t n);
+
 #endif

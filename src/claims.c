@@ -336,3 +336,176 @@ void claims_catalogue_free(claims_catalogue *c)
     free(c->e);
     memset(c, 0, sizeof *c);
 }
+
+/* ---- typesetting a check's text ---------------------------------------- */
+
+/* Greek names that the programs spell in ASCII ("eta", "lambda1"). */
+static const char *const greek_names[] = {
+    "alpha", "beta",  "gamma", "delta", "epsilon", "eta",   "theta", "kappa", "lambda",
+    "mu",    "rho",   "sigma", "tau",   "phi",     "chi",   "psi",   "omega", "xi",
+    "Sigma", "Gamma", "Delta", "Lambda", "Phi",    "Psi",   "Omega", "Theta", NULL};
+
+static int is_greek(const char *w, size_t n)
+{
+    for (const char *const *g = greek_names; *g; g++)
+        if (strlen(*g) == n && !strncmp(*g, w, n))
+            return 1;
+    return 0;
+}
+
+static void tex_char(FILE *f, char c)
+{
+    switch (c) {
+    case '&': case '%': case '$': case '#': case '_': case '{': case '}':
+        fprintf(f, "\\%c", c);
+        break;
+    case '~':
+        fputs("\\textasciitilde{}", f);
+        break;
+    case '^':
+        fputs("\\textasciicircum{}", f);
+        break;
+    case '\\':
+        fputs("\\textbackslash{}", f);
+        break;
+    case '<':
+        fputs("$<$", f);
+        break;
+    case '>':
+        fputs("$>$", f);
+        break;
+    default:
+        fputc(c, f);
+    }
+}
+
+/* A math token's scripts: ^digits or ^letters, '*', _word. */
+static const char *tex_scripts(FILE *f, const char *s)
+{
+    for (;;) {
+        if (*s == '^' && isalnum((unsigned char)s[1])) {
+            fputs("^{", f);
+            for (s++; isalnum((unsigned char)*s); s++)
+                fputc(*s, f);
+            fputc('}', f);
+        } else if (*s == '*') {
+            fputs("^*", f);
+            s++;
+        } else if (*s == '_' && isalnum((unsigned char)s[1])) {
+            int one = !isalnum((unsigned char)s[2]);
+            fputs(one ? "_{" : "_{\\mathrm{", f);
+            for (s++; isalnum((unsigned char)*s); s++)
+                fputc(*s, f);
+            fputs(one ? "}" : "}}", f);
+        } else
+            return s;
+    }
+}
+
+void claims_tex_text(FILE *f, const char *s)
+{
+    const char *start = s;
+    while (*s) {
+        unsigned char c = (unsigned char)*s;
+        int boundary = s == start || !isalnum((unsigned char)s[-1]);
+        if (isalpha(c) && boundary) {
+            const char *w = s;
+            while (isalpha((unsigned char)*s))
+                s++;
+            size_t n = (size_t)(s - w);
+            const char *d = s;
+            while (isdigit((unsigned char)*s))
+                s++;
+            if (isalnum((unsigned char)*s)) { /* e.g. "eta2x": not a symbol */
+                while (isalnum((unsigned char)*s))
+                    s++;
+                for (; w < s; w++)
+                    tex_char(f, *w);
+                continue;
+            }
+            if (is_greek(w, n) || (n == 2 && !strncmp(w, "Tr", 2)) ||
+                (n == 3 && !strncmp(w, "TrH", 3))) {
+                if (is_greek(w, n))
+                    fprintf(f, "$\\%.*s", (int)n, w);
+                else
+                    fprintf(f, n == 2 ? "$\\operatorname{Tr}" : "$\\operatorname{Tr}H");
+                if (s > d)
+                    fprintf(f, "%s{%.*s}", n == 3 && !strncmp(w, "chi", 3) ? "^" : "_",
+                            (int)(s - d), d);
+                s = tex_scripts(f, s);
+                fputc('$', f);
+                continue;
+            }
+            if (n == 1 && s == d &&
+                (strchr("BCDFHLNRT", *w) || (*s == '_' && isalnum((unsigned char)s[1])))) {
+                /* a matrix or size (H, D), or a subscripted symbol (n_c) */
+                fprintf(f, "$%c", *w);
+                s = tex_scripts(f, s);
+                fputc('$', f);
+                continue;
+            }
+            if (s == d && *s == '_' && isalnum((unsigned char)s[1]) &&
+                ((n == 3 && !strncmp(w, "max", 3)) || (n == 3 && !strncmp(w, "min", 3)))) {
+                fprintf(f, "$\\%.3s", w); /* max_t */
+                s = tex_scripts(f, s);
+                fputc('$', f);
+                continue;
+            }
+            for (; w < s; w++)
+                fputc(*w, f);
+            if (*s == '^' && isalnum((unsigned char)s[1])) {
+                fputc('$', f);
+                s = tex_scripts(f, s);
+                fputc('$', f);
+            }
+            continue;
+        }
+        if (c >= 0x80) { /* a UTF-8 character (declared in the preamble), then its scripts */
+            do
+                fputc(*s++, f);
+            while (((unsigned char)*s & 0xC0) == 0x80);
+            if (*s == '*' || *s == '^' || (*s == '_' && isalnum((unsigned char)s[1]))) {
+                fputc('$', f);
+                s = tex_scripts(f, s);
+                fputc('$', f);
+            }
+            continue;
+        }
+        if ((c == '<' || c == '>') && s[1] == '=') {
+            fputs(c == '<' ? "$\\le$" : "$\\ge$", f);
+            s += 2;
+            continue;
+        }
+        if (isdigit(c) && s[1] == '^' && isalnum((unsigned char)s[2]) &&
+            (s == start || !isalnum((unsigned char)s[-1]) || isdigit((unsigned char)s[-1]))) {
+            fputc(*s++, f); /* 2^12: the exponent as a superscript */
+            fputc('$', f);
+            s = tex_scripts(f, s);
+            fputc('$', f);
+            continue;
+        }
+        if (c == '<' && s[1] && !isspace((unsigned char)s[1])) {
+            const char *e = s + 1;
+            while (*e && *e != '>' && !isspace((unsigned char)*e))
+                e++;
+            if (*e == '>') {
+                fputs("$\\langle$", f);
+                claims_tex_text_n(f, s + 1, (size_t)(e - s - 1));
+                fputs("$\\rangle$", f);
+                s = e + 1;
+                continue;
+            }
+        }
+        tex_char(f, *s++);
+    }
+}
+
+void claims_tex_text_n(FILE *f, const char *s, size_t n)
+{
+    char buf[256];
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    claims_tex_text(f, buf);
+}

@@ -56,40 +56,21 @@ static void input_error(const char *msg)
     exit(2);
 }
 
-/* LaTeX-escape the ASCII specials; Unicode letters are declared in the
- * report's preamble. */
-static void tex(FILE *f, const char *s)
+/* The values of the measurement for which a row passes: the relation, the
+ * prediction and the tolerance in one threshold ("<= 46.3", "in [0.9, 1.1]"). */
+static void pass_region_tex(FILE *f, const claims_row *r)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': case '%': case '$': case '#': case '_': case '{': case '}':
-            fprintf(f, "\\%c", *s);
-            break;
-        case '~':
-            fputs("\\textasciitilde{}", f);
-            break;
-        case '^':
-            fputs("\\textasciicircum{}", f);
-            break;
-        case '\\':
-            fputs("\\textbackslash{}", f);
-            break;
-        case '<':
-            fputs("\\textless{}", f);
-            break;
-        case '>':
-            fputs("\\textgreater{}", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
+    switch (r->rel) {
+    case REL_EQ:
+        fprintf(f, "$\\in[%.4g,\\,%.4g]$", r->predicted - r->tol, r->predicted + r->tol);
+        break;
+    case REL_LE:
+        fprintf(f, "$\\le %.4g$", r->predicted + r->tol);
+        break;
+    case REL_GE:
+        fprintf(f, "$\\ge %.4g$", r->predicted - r->tol);
+        break;
     }
-}
-
-static const char *rel_tex(claim_rel rel)
-{
-    static const char *t[] = {"$=$", "$\\le$", "$\\ge$"};
-    return (unsigned)rel < 3 ? t[rel] : "?";
 }
 
 /* What a row's outcome means: a failing paper row refutes the statement,
@@ -145,15 +126,17 @@ typedef struct {
 static void write_row_tex(FILE *f, const claims_row *r)
 {
     fputs("\\claimrow{", f);
-    tex(f, r->check);
-    fprintf(f, "}{%.4g}{%.4g}{%s}{%.3g}{", r->measured, r->predicted, rel_tex(r->rel), r->tol);
-    tex(f, r->basis);
+    claims_tex_text(f, r->check);
+    fprintf(f, "}{%.4g}{%.4g}{", r->measured, r->predicted);
+    pass_region_tex(f, r);
+    fprintf(f, "}{%.3g}{", r->tol);
+    claims_tex_text(f, r->basis);
     fprintf(f, "}{%s}{", row_status(r));
-    tex(f, r->note);
+    claims_tex_text(f, r->note);
     fputs("}{", f);
     if (*r->alt_name) {
         fputs("alternative ", f);
-        tex(f, r->alt_name);
+        claims_tex_text(f, r->alt_name);
         fprintf(f, ": %.4g, which would %s", r->alt,
                 claim_passes(r->rel, r->alt, r->predicted, r->tol) ? "pass too" : "fail");
     }
@@ -193,7 +176,7 @@ static void write_tex(const char *file, const claims_set *s, const id_list *ids)
         const claims_cat_entry *e = ids->cat[c];
         fprintf(f, "\\summaryrow{%s}{%s}{", ids->id[c], e ? e->figs : "");
         if (e)
-            tex(f, e->title);
+            claims_tex_text(f, e->title);
         fprintf(f, "}{%s}", claims_verdict_name(ids->verdict[c]));
         for (int k = 0; k < 3; k++) {
             int n = k < 2 ? t->n[k] : t->n[2] + t->n[3];
@@ -205,7 +188,7 @@ static void write_tex(const char *file, const claims_set *s, const id_list *ids)
         }
         fputs("{", f);
         if (e && (ids->verdict[c] == VERDICT_PENDING || ids->verdict[c] == VERDICT_NOT_ATTEMPTED))
-            tex(f, e->reason);
+            claims_tex_text(f, e->reason);
         fputs("}\n", f);
     }
     fputs("}\n", f);
@@ -221,18 +204,6 @@ static void write_tex(const char *file, const claims_set *s, const id_list *ids)
                "\\def\\countbugs{%d}\n",
             s->n, failed[CHECK_PAPER], failed[CHECK_CORRECTED],
             failed[CHECK_EXACT] + failed[CHECK_CONTROL]);
-    /* Every row, for the appendix. */
-    fputs("\\def\\claimallrows{%\n", f);
-    for (size_t c = 0; c < ids->n; c++) {
-        int any = 0;
-        for (size_t i = 0; i < s->n && !any; i++)
-            any = !strcmp(s->rows[i].id, ids->id[c]);
-        if (!any)
-            continue;
-        fprintf(f, "\\allrow{%s}{%s}\n", ids->id[c], claims_verdict_name(ids->verdict[c]));
-        write_rows_tex(f, s, ids->id[c]);
-    }
-    fputs("}\n", f);
     commit_tmp(f, tmp, file);
 }
 
