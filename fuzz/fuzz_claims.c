@@ -17,15 +17,7 @@
 
 #include "claims.h"
 
-#ifndef __AFL_FUZZ_TESTCASE_LEN
-static ssize_t fuzz_len;
-static unsigned char fuzz_buf[1 << 20];
-#define __AFL_FUZZ_TESTCASE_LEN fuzz_len
-#define __AFL_FUZZ_TESTCASE_BUF fuzz_buf
-#define __AFL_FUZZ_INIT() void sync(void)
-#define __AFL_LOOP(x) ((fuzz_len = read(0, fuzz_buf, sizeof fuzz_buf)) > 0 ? 1 : 0)
-#define __AFL_INIT() sync()
-#endif
+#include "afl.h"
 
 __AFL_FUZZ_INIT();
 
