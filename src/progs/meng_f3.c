@@ -209,15 +209,16 @@ int main(int argc, char **argv)
     /* the runs */
     FILE *f = run_open(&run, ".tsv",
                        "batch\tseed\ttrain_loss\ttrain_err\ttest_err\tgap\tmu\ts\tnu\tnu_lo\tnu_hi\t"
-                       "kappa\tkappa_lo\tkappa_hi\tinv_kappa\tll_t\tll_gauss\tlr\tp\tvuong\tgauss_sigma");
+                       "kappa\tkappa_lo\tkappa_hi\tinv_kappa\tll_t\tll_gauss\tlr\tp\tvuong\tgauss_sigma\t"
+                       "inv_kappa_lo\tinv_kappa_hi");
     for (int i = 0; i < nrun; i++) {
         f3_run *r = &R[i];
-        fprintf(f, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.9g\t%.9g\t%.6g\t%.3g\t%.4g\t%.6g\n",
+        fprintf(f, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.9g\t%.9g\t%.6g\t%.3g\t%.4g\t%.6g\t%.6g\t%.6g\n",
                 r->B, r->k, r->train_loss, r->train_err, r->test_err, r->gap, r->t.mu, r->t.s,
                 r->t.nu, r->nu_lo, r->nu_hi, tailfit_kappa_of_nu(r->t.nu),
                 tailfit_kappa_of_nu(r->nu_lo), tailfit_kappa_of_nu(r->nu_hi),
                 1 / tailfit_kappa_of_nu(r->t.nu), r->t.loglik, r->g_ll, r->lr, r->p, r->vuong,
-                r->g_sigma);
+                r->g_sigma, 1 / tailfit_kappa_of_nu(r->nu_hi), 1 / tailfit_kappa_of_nu(r->nu_lo));
     }
     run_close(&run, f);
 
