@@ -158,17 +158,21 @@ int main(int argc, char **argv)
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
         {0}};
     run_parse(&run, spec);
+    /* default: zhu_fm_gd's output in the output directory (resolved here,
+     * not in the option, so that the data's header does not name the
+     * directory) */
     char theta_buf[1100];
-    if (!theta_path || !*theta_path) { /* default: zhu_fm_gd's output in the same directory */
+    if (theta_path && *theta_path)
+        snprintf(theta_buf, sizeof theta_buf, "%s", theta_path);
+    else
         snprintf(theta_buf, sizeof theta_buf, "%s/zhu_fm_gd.theta", run.outdir);
-        theta_path = theta_buf;
-    }
+    const char *tpath = theta_buf;
     if (iters % log_every || iters % sharp_every)
         run_usage_error(&run, "--iters must be a multiple of --log-every and of --sharp-every");
 
     /* zhu_fm_gd's training set: its ntrain, ncorrupt, seed and loss */
-    char dir[1024], path[1200];
-    snprintf(dir, sizeof dir, "%s", theta_path);
+    char dir[1100], path[1200];
+    snprintf(dir, sizeof dir, "%s", tpath);
     char *slash = strrchr(dir, '/');
     if (slash)
         *slash = 0;
@@ -187,14 +191,14 @@ int main(int argc, char **argv)
     nn_zhu_cnn(&net);
     size_t D = net.D;
     double *wstar = SGDN_NEW(wstar, D);
-    FILE *ft = fopen(theta_path, "rb");
+    FILE *ft = fopen(tpath, "rb");
     if (!ft)
-        run_fail(&run, "cannot open %s", theta_path);
+        run_fail(&run, "cannot open %s", tpath);
     size_t got = fread(wstar, sizeof *wstar, D, ft);
     int extra = fgetc(ft) != EOF;
     fclose(ft);
     if (got != D || extra)
-        run_fail(&run, "%s: expected %zu doubles of ZHU's CNN", theta_path, D);
+        run_fail(&run, "%s: expected %zu doubles of ZHU's CNN", tpath, D);
     run_require_finite(&run, wstar, D, "theta*_GD");
 
     char err[1024];
