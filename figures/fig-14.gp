@@ -15,7 +15,7 @@ plot f index 1 u 2:($5*100):($6*100) w filledcurves lt 2 notitle, \
      f index 1 u 2:($3*100) w l lt 2 title "GLD (η = 0.07, σ = 10^{-4})", \
      f index 2 u 2:($3*100) w l lt 3 title "PLD (η = 0.07, α = 2.4, β = 2)"
 set ylabel "expected sharpness, δ = 0.01"
-set key top left
+set key top right
 plot s index 0 u 2:3:4 w yerrorlines lt 1 title "GD", \
      s index 1 u 2:3:4 w yerrorlines lt 2 title "GLD", \
      s index 2 u 2:3:4 w yerrorlines lt 3 title "PLD"

@@ -90,7 +90,7 @@ static void train_run(const nn_net *net, const fmnist_set *tr, const fmnist_set 
         nn_data batch = {tr->x, tr->y, perm + pos, r->B};
         nn_loss_grad(e, th, batch, g, NULL);
         for (size_t k = 0; k < net->D; k++)
-            th[k] -= lr * g[k]; /* w ← w − η ĝ_B(w) */
+            th[k] -= lr * g[k]; /* w ← w − η ∇L_B(w), the minibatch gradient */
         pos += r->B;
     }
     /* <<< snippet */

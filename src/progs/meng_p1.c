@@ -58,10 +58,10 @@ static double trace_cov(nn_eval *e, const double *theta, const fmnist_set *tr, s
                 q += dk * dk;
                 gsum[k] += gi[k];
             }
-            s1 += q, s2 += q * q; /* ‖∇ℓ_i − ∇L‖² and its square */
+            s1 += q, s2 += q * q; /* |∇ℓ_i − ∇L|² and its square */
         }
     }
-    double tr_cov = s1 / n; /* Tr Σ = (1/n) Σ_i ‖∇ℓ_i − ∇L‖² */
+    double tr_cov = s1 / n; /* Tr Σ = (1/n) Σ_i |∇ℓ_i − ∇L|² */
     /* <<< snippet */
     *se = sqrt(fmax(s2 / n - tr_cov * tr_cov, 0) / n);
     double dev = 0, gmax = 0;
