@@ -2,7 +2,7 @@
 # Top: histogram of one run per batch size (log density) with the fitted
 # power-law κ (Student t) and Gaussian densities; Q-Q plots of the weights
 # against the fitted Gaussian and the fitted t.  Bottom: 1/κ (0 = Gaussian)
-# per run with its 95 % profile-likelihood interval, the generalization gap,
+# (as 100/κ) per run with its 95 % profile-likelihood interval, the generalization gap,
 # and the gap against 1/κ.
 figheight = 4.8
 load "figures/style.gp"
@@ -15,6 +15,7 @@ set key font ",8" samplen 1.5
 set logscale y
 set format y "10^{%L}"
 set xlabel "conv2 weight"
+set xtics 0.1
 set ylabel "density"
 set key bottom center maxrows 2 width 1
 set yrange [1e-3:*]
@@ -43,16 +44,15 @@ unset key
 set logscale x 2
 set xrange [40:1600]
 set xlabel "batch size B"
-set ylabel "1/κ  (0 = Gaussian)"
+set ylabel "100/κ  (0 = Gaussian)"
 jit(b, s) = b * 2**((s - 1) * 0.1)
-plot f u (jit($1,$2)):15:22:23 w yerrorbars lt 1 pt 7 notitle
+plot f u (jit($1,$2)):(100*$15):(100*$22):(100*$23) w yerrorbars lt 1 pt 7 notitle
 # (e) gap vs B
 set ylabel "test − train error (%)"
 plot f u (jit($1,$2)):($6*100) w p lt 2 pt 5 notitle
 unset logscale x
 set autoscale x
 # (f) gap vs 1/κ
-set xlabel "1/κ"
-set xtics rotate by 30 right
-plot f u 15:($6*100):22:23 w xerrorbars lt 3 pt 9 notitle
+set xlabel "100/κ  (0 = Gaussian)"
+plot f u (100*$15):($6*100):(100*$22):(100*$23) w xerrorbars lt 3 pt 9 notitle
 unset multiplot
