@@ -3,6 +3,7 @@ FIGS += 14
 FIGDATA_14 := meng_f9
 FIGCLAIMS_14 := MENG-F9
 FIGTITLE_14 := corrupted Fashion-MNIST: test accuracy and expected sharpness of GD, GLD and PLD from theta*_GD
+FIGSECTION_14 := report/meng-70-f9.tex
 # theta*_GD and the training set's parameters come from zhu_fm_gd
 $(D)/meng_f9.claims.tsv: $(D)/zhu_fm_gd.claims.tsv
 ARGS_meng_f9 := --theta $(D)/zhu_fm_gd.theta
