@@ -331,8 +331,10 @@ int main(int argc, char **argv)
         double eta, kap;
         pld_par p = c3_par(c, &eta, &kap);
         double ac = p.sH / p.sg;
-        const double *w = smp + task[1 + c].off; /* stationary samples of this case */
         /* >>> snippet meng-c3-fit */
+        /* N final states, each of a run from w* = 0 of burn_steps(eta, H, relax)
+         * PLD steps on its own stream (task 1 + c, sde_pld1d_sample_range) */
+        const double *w = smp + task[1 + c].off;
         double S = 0; /* sufficient statistic: mean log(1 + (σH/σg) w²) */
         for (long i = 0; i < N; i++)
             S += log1p(ac * w[i] * w[i]);
