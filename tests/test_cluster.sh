@@ -4,8 +4,9 @@
 # Starts munge and a single-node Slurm (slurmctld + slurmd, configuration
 # generated in a scratch directory, this machine as the only node), builds
 # the data of three figures (CLUSTER_FIGS, default 1 11 12: four shardable
-# programs) with SHARDS=4 and every program run through `srun`, builds the same data locally without sharding, and compares every
-# data file byte for byte (provenance files, which record wall time and
+# programs) with SHARDS=4 and every program run through `srun`, builds the
+# same data locally without sharding, and compares every data file byte for
+# byte (provenance files, which record wall time and
 # host, excepted).  The daemons are stopped on every exit path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
