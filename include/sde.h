@@ -55,6 +55,10 @@ void sde_pld1d_run(const sde_pld1d *m, double *w, long n, rng_stream *r);
 /* Final states of nrep replicates, each started at w0 and run nsteps. */
 void sde_pld1d_sample_many(const sde_pld1d *m, double w0, long nsteps, uint64_t seed,
                            uint64_t stream, long nrep, double *out);
+/* Replicates [i0, i1) of the same (replicate i on stream (seed, stream, i)),
+ * into out[i]: a range gives the values a full run would. */
+void sde_pld1d_sample_range(const sde_pld1d *m, double w0, long nsteps, uint64_t seed,
+                            uint64_t stream, long i0, long i1, double *out);
 
 /* n steps of a general 1-D iteration, in place. */
 void sde1d_run(const sde1d *m, double *w, long n, rng_stream *r);
@@ -81,6 +85,9 @@ typedef struct {
 /* q = Σ γ_i w_i² of the final state of each of nrep replicates started at 0. */
 void sde_plddiag_sample_q(const sde_plddiag *m, long nsteps, uint64_t seed, uint64_t stream,
                           long nrep, double *q);
+/* Replicates [i0, i1) of the same, into q[i]. */
+void sde_plddiag_sample_q_range(const sde_plddiag *m, long nsteps, uint64_t seed, uint64_t stream,
+                                long i0, long i1, double *q);
 
 /* A grid for Nyström quadrature: nodes x[0..n) and trapezoid weights w,
  * x = c + s·sinh(u) with u uniform, so that heavy tails are covered with

@@ -23,8 +23,14 @@ void sde_pld1d_run(const sde_pld1d *m, double *w, long n, rng_stream *r)
 void sde_pld1d_sample_many(const sde_pld1d *m, double w0, long nsteps, uint64_t seed,
                            uint64_t stream, long nrep, double *out)
 {
+    sde_pld1d_sample_range(m, w0, nsteps, seed, stream, 0, nrep, out);
+}
+
+void sde_pld1d_sample_range(const sde_pld1d *m, double w0, long nsteps, uint64_t seed,
+                            uint64_t stream, long i0, long i1, double *out)
+{
 #pragma omp parallel for schedule(static)
-    for (long i = 0; i < nrep; i++) {
+    for (long i = i0; i < i1; i++) {
         rng_stream r;
         rng_init_sub(&r, seed, stream, (uint64_t)i);
         double w = w0;
@@ -72,9 +78,15 @@ void sde1d_escape_many(const sde1d *m, double w0, double barrier, long maxsteps,
 void sde_plddiag_sample_q(const sde_plddiag *m, long nsteps, uint64_t seed, uint64_t stream,
                           long nrep, double *q)
 {
+    sde_plddiag_sample_q_range(m, nsteps, seed, stream, 0, nrep, q);
+}
+
+void sde_plddiag_sample_q_range(const sde_plddiag *m, long nsteps, uint64_t seed, uint64_t stream,
+                                long i0, long i1, double *q)
+{
     int d = m->d;
 #pragma omp parallel for schedule(static)
-    for (long i = 0; i < nrep; i++) {
+    for (long i = i0; i < i1; i++) {
         rng_stream r;
         rng_init_sub(&r, seed, stream, (uint64_t)i);
         double w[16] = {0}, qq = 0.0;

@@ -3,13 +3,14 @@
 #
 # Starts munge and a single-node Slurm (slurmctld + slurmd, configuration
 # generated in a scratch directory, this machine as the only node), builds
-# the data of two figures with SHARDS=4 and every program run through
-# `srun`, builds the same data locally without sharding, and compares every
-# data file byte for byte (provenance files, which record wall time and
+# the data of three figures (CLUSTER_FIGS, default 1 11 12: four shardable
+# programs) with SHARDS=4 and every program run through `srun`, builds the
+# same data locally without sharding, and compares every data file byte for
+# byte (provenance files, which record wall time and
 # host, excepted).  The daemons are stopped on every exit path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-FIGS=${CLUSTER_FIGS:-"1 11"}
+FIGS=${CLUSTER_FIGS:-"1 11 12"}
 src/scripts/deps.sh cluster
 T=$(mktemp -d /tmp/sgdn-cluster.XXXXXX)
 chmod 755 "$T"

@@ -24,6 +24,7 @@
 #include "err.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "stats.h"
 
 #define NTAB 24001
@@ -155,6 +156,38 @@ static double match_lambda1(const double *dx, const double *ty, int n, double T0
 }
 /* <<< snippet */
 
+/* SGD's noise trace on the line w* + δ(1,1), the matched λ1 and, for the
+ * record, the unconstrained quadratic's δ² coefficient (the paper's
+ * "roughly 30"), from the centred normal equations. */
+enum { NF = 21 };
+typedef struct {
+    double dx[NF], ty[NF], lam, r2, c2q, r2q;
+} trace_fit;
+
+static void fit_trace(const model *M, double tr0, trace_fit *t)
+{
+    double S[3] = {0}, Sy[2] = {0};
+    for (int k = 0; k < NF; k++) {
+        t->dx[k] = -0.1 + 0.2 * k / (NF - 1);
+        double w[2] = {M->wstar[0] + t->dx[k], M->wstar[1] + t->dx[k]};
+        t->ty[k] = trace_sgd(M, w);
+    }
+    const double *dx = t->dx, *ty = t->ty;
+    t->lam = match_lambda1(dx, ty, NF, tr0, &t->r2);
+    for (int k = 0; k < NF; k++)
+        S[0] += dx[k] * dx[k], S[1] += pow(dx[k], 4), Sy[0] += ty[k], Sy[1] += ty[k] * dx[k] * dx[k];
+    t->c2q = (Sy[1] - S[0] * Sy[0] / NF) / (S[1] - S[0] * S[0] / NF);
+    double ssr = 0, sst = 0, mean = stats_mean(ty, NF), c0q = (Sy[0] - t->c2q * S[0]) / NF, c1q, sxy = 0;
+    for (int k = 0; k < NF; k++)
+        sxy += ty[k] * dx[k];
+    c1q = sxy / S[0];
+    for (int k = 0; k < NF; k++) {
+        double fq = c0q + c1q * dx[k] + t->c2q * dx[k] * dx[k];
+        ssr += (ty[k] - fq) * (ty[k] - fq), sst += (ty[k] - mean) * (ty[k] - mean);
+    }
+    t->r2q = 1 - ssr / sst;
+}
+
 static int find_lambda(const opts_list *l, double v)
 {
     for (int i = 0; i < l->n; i++)
@@ -206,7 +239,8 @@ int main(int argc, char **argv)
         {"lambda-paper", OPT_DOUBLE, &lpaper, 1, 1e5, "the lambda1 the paper says mimics SGD (in --lambda1)"},
         {"lambda-top", OPT_DOUBLE, &ltop, 1, 1e5, "top of the paper's lambda1 grid (in --lambda1)"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (lams.v[0] != 0 || lams.n >= OPTS_LIST_MAX)
         run_usage_error(&run, "--lambda1 must start with 0 (GLD) and have < %d entries", OPTS_LIST_MAX);
     int ipap = find_lambda(&lams, lpaper);
@@ -227,10 +261,8 @@ int main(int argc, char **argv)
     int nl = lams.n, nd = nl + 2; /* dynamics: SGD, PLD for each λ1, PLD at the matched λ1 */
     double succ[2][OPTS_LIST_MAX + 1];
     long ndiv[2][OPTS_LIST_MAX + 1];
-    double lam_fit = 0, r2 = 0, r2q = 0, c2q = 0, tr0s[2], l2s[2];
-    FILE *f = run_open(&run, ".tsv", "loss_scale\tdynamic\tlambda1\tsuccess\tlo99\thi99\tcount\truns\tdiverged");
-    FILE *ft = run_open(&run, "-trace.tsv", "delta\ttrace_sgd\tpld_matched");
-    int *res = SGDN_NEW(res, runs);
+    double tr0s[2], l2s[2];
+    trace_fit tf;
     /* Linear stability of the minimum for this step: ηH at w*, for the data
      * used and for the covariance reading x ~ N(0, 0.01 I) (sd 0.1). */
     double etaH[2];
@@ -245,46 +277,43 @@ int main(int argc, char **argv)
     }
     run_value(&run, "etaH", "%.2f", etaH[0]);
     run_value(&run, "etaH-cov", "%.2f", etaH[1]);
+    /* the two losses (L and 0.9 L), their noise scale λ2, and λ1 matched at L */
+    model *Ms = SGDN_NEW(Ms, 2);
     for (int sc = 0; sc < 2; sc++) {
-        model_init(M, scales[sc]);
-        double tr0 = trace_sgd(M, M->wstar), l2 = sqrt(tr0 / 2);
-        l2s[sc] = l2, tr0s[sc] = tr0;
-        if (sc == 0) {
-            enum { NF = 21 };
-            double dx[NF], ty[NF], S[3] = {0}, Sy[2] = {0};
-            for (int k = 0; k < NF; k++) {
-                dx[k] = -0.1 + 0.2 * k / (NF - 1);
-                double w[2] = {M->wstar[0] + dx[k], M->wstar[1] + dx[k]};
-                ty[k] = trace_sgd(M, w);
-            }
-            lam_fit = match_lambda1(dx, ty, NF, tr0, &r2);
-            /* for the record: the unconstrained quadratic's δ² coefficient
-             * (the paper's "roughly 30"), from the centred normal equations */
-            for (int k = 0; k < NF; k++)
-                S[0] += dx[k] * dx[k], S[1] += pow(dx[k], 4), Sy[0] += ty[k], Sy[1] += ty[k] * dx[k] * dx[k];
-            c2q = (Sy[1] - S[0] * Sy[0] / NF) / (S[1] - S[0] * S[0] / NF);
-            double ssr = 0, sst = 0, mean = stats_mean(ty, NF), c0q = (Sy[0] - c2q * S[0]) / NF, c1q, sxy = 0;
-            for (int k = 0; k < NF; k++)
-                sxy += ty[k] * dx[k];
-            c1q = sxy / S[0];
-            for (int k = 0; k < NF; k++) {
-                double fq = c0q + c1q * dx[k] + c2q * dx[k] * dx[k];
-                ssr += (ty[k] - fq) * (ty[k] - fq), sst += (ty[k] - mean) * (ty[k] - mean);
-                fprintf(ft, "%.4f\t%.6g\t%.6g\n", dx[k], ty[k], tr0 * (1 + lam_fit * dx[k] * dx[k]));
-            }
-            r2q = 1 - ssr / sst;
-        }
+        Ms[sc].n = M->n, Ms[sc].batch = M->batch, Ms[sc].x = M->x;
+        model_init(&Ms[sc], scales[sc]);
+        tr0s[sc] = trace_sgd(&Ms[sc], Ms[sc].wstar), l2s[sc] = sqrt(tr0s[sc] / 2);
+    }
+    fit_trace(&Ms[0], tr0s[0], &tf);
+    double lam_fit = tf.lam, r2 = tf.r2, r2q = tf.r2q, c2q = tf.c2q;
+    /* >>> snippet meng-2d-shard */
+    /* Run i of dynamic dyn on loss sc is work item (sc·nd + dyn)·runs + i, on
+     * stream (seed, 1 + 100 sc + dyn, i), so a shard (shard.h) computes a
+     * range of them. */
+    int *res = SGDN_NEW(res, sgdn_mul(2 * nd, runs));
+    long lo, hi;
+    shard_items(&run, &sh, 2 * nd * runs, &lo, &hi);
+#pragma omp parallel for schedule(static)
+    for (long it = lo; it < hi; it++) {
+        int sc = (int)(it / runs / nd), dyn = (int)(it / runs % nd);
+        double l1 = dyn == 0 ? 0 : dyn <= nl ? lams.v[dyn - 1] : lam_fit;
+        rng_stream r;
+        rng_init_sub(&r, seed, (uint64_t)(1 + sc * 100 + dyn), (uint64_t)(it % runs));
+        res[it] = run_one(&Ms[sc], dyn ? 1 : 0, eta, steps, l1, l2s[sc], &r);
+    }
+    shard_gather(&run, &sh, res, sizeof *res); /* a shard writes its runs and exits */
+    /* <<< snippet */
+    FILE *f = run_open(&run, ".tsv", "loss_scale\tdynamic\tlambda1\tsuccess\tlo99\thi99\tcount\truns\tdiverged");
+    FILE *ft = run_open(&run, "-trace.tsv", "delta\ttrace_sgd\tpld_matched");
+    for (int k = 0; k < NF; k++)
+        fprintf(ft, "%.4f\t%.6g\t%.6g\n", tf.dx[k], tf.ty[k], tr0s[0] * (1 + lam_fit * tf.dx[k] * tf.dx[k]));
+    for (int sc = 0; sc < 2; sc++) {
         for (int dyn = 0; dyn < nd; dyn++) {
             double l1 = dyn == 0 ? 0 : dyn <= nl ? lams.v[dyn - 1] : lam_fit;
-#pragma omp parallel for schedule(static)
-            for (long i = 0; i < runs; i++) {
-                rng_stream r;
-                rng_init_sub(&r, seed, (uint64_t)(1 + sc * 100 + dyn), (uint64_t)i);
-                res[i] = run_one(M, dyn ? 1 : 0, eta, steps, l1, l2, &r);
-            }
+            const int *rd = res + (long)(sc * nd + dyn) * runs;
             long k = 0, div = 0;
             for (long i = 0; i < runs; i++)
-                k += res[i] == 1, div += res[i] < 0;
+                k += rd[i] == 1, div += rd[i] < 0;
             const char *name = dyn ? (dyn > nl ? "PLD-matched" : l1 > 0 ? "PLD" : "GLD") : "SGD";
             /* A divergence is never an escape: it is counted apart, and each
              * check below counts it on whichever side makes the check harder
@@ -295,7 +324,6 @@ int main(int argc, char **argv)
             succ[sc][dyn] = (double)k / runs;
             fprintf(f, "%g\t%s\t%g\t%.5f\t%.5f\t%.5f\t%ld\t%ld\t%ld\n", scales[sc], name, l1, succ[sc][dyn], lo, hi, k,
                     runs, div);
-            run_progress(&run, "dynamics", (sc * nd + dyn + 1.0) / (2 * nd));
         }
         fprintf(f, "\n\n");
     }
@@ -361,8 +389,8 @@ int main(int argc, char **argv)
     run_value(&run, "ndata", "%ld", ndata);
     run_value(&run, "batch", "%ld", batch);
     run_value(&run, "eta", "%g", eta);
-    run_value(&run, "wstar", "(%.4f, %.4f)", M->wstar[0], M->wstar[1]);
-    run_value(&run, "ridge", "(%.4f, %.4f)", M->ridge[0], M->ridge[1]);
-    free(res), free(M->x), free(M);
+    run_value(&run, "wstar", "(%.4f, %.4f)", Ms[1].wstar[0], Ms[1].wstar[1]);
+    run_value(&run, "ridge", "(%.4f, %.4f)", Ms[1].ridge[0], Ms[1].ridge[1]);
+    free(res), free(M->x), free(M), free(Ms);
     return run_finish(&run);
 }

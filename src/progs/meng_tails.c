@@ -26,6 +26,7 @@
 
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "err.h"
 #include "sde.h"
 #include "stats.h"
@@ -112,6 +113,82 @@ static double chain_mean_logC(const pld_par *p, const sde_grid *g, const double 
  * are independent and the MLE standard error is valid. */
 static long burn_steps(double eta, double H, double relax) { return (long)ceil(relax / (eta * H)); }
 
+/* The cases: Theorem 2 (ρ ≠ 0); Corollary 3 over (H, η, κ); Theorem 4 over
+ * d = 2..5 and η at fixed κ. */
+static const pld_par P2 = {1.0, 1.0, 0.6, 8.0};
+static const double ETA2 = 0.05;
+static const double HS[] = {1.0, 2.0}, ETAS[] = {0.02, 0.05}, KAPS[] = {1.5, 3.0};
+static const double ETAD[] = {0.02, 0.04, 0.08}, KAPD = 3.0;
+#define NC3 8
+#define NT4 12
+
+/* The Corollary 3 case c = 4a + 2b + k: H = HS[a], η = ETAS[b], κ = KAPS[k]. */
+static pld_par c3_par(int c, double *eta, double *kap)
+{
+    int a = c / 4, b = c / 2 % 2, k = c % 2;
+    *eta = ETAS[b], *kap = KAPS[k];
+    return (pld_par){HS[a], 1.0, 0.0, HS[a] / (ETAS[b] * KAPS[k])};
+}
+
+/* The Monte Carlo work: one task per case, each owning samples [off,
+ * off + n) of one numbering of all samples, so that a shard (shard.h) is a
+ * contiguous range of it; sample i of a task is on stream (seed, stream, i)
+ * whoever computes it.  d = 1: the 1-D PLD (final w); d >= 2: Theorem 4's
+ * codiagonal PLD (final q = Σ γ_i w_i²). */
+typedef struct {
+    int d;
+    sde_pld1d m1;
+    double eta, h[5], s[5], gam[5];
+    long burn, n, off;
+    uint64_t stream;
+} mc_task;
+
+static int make_tasks(mc_task *t, long N, long Nd, double relax)
+{
+    int nt = 0;
+    long off = 0;
+    t[nt++] = (mc_task){.d = 1, .m1 = {ETA2, P2.H, 0.0, P2.sg, P2.rho, P2.sH}, .burn = burn_steps(ETA2, P2.H, relax),
+                        .n = N, .stream = 1};
+    for (int c = 0; c < NC3; c++) {
+        double eta, kap;
+        pld_par p = c3_par(c, &eta, &kap);
+        t[nt++] = (mc_task){.d = 1, .m1 = {eta, p.H, 0.0, p.sg, 0.0, p.sH}, .burn = burn_steps(eta, p.H, relax),
+                            .n = N, .stream = 10 + (uint64_t)c};
+    }
+    for (int d = 2; d <= 5; d++)
+        for (int e = 0; e < 3; e++) {
+            mc_task *k = &t[nt++];
+            *k = (mc_task){.d = d, .eta = ETAD[e], .burn = burn_steps(ETAD[e], 0.5, relax), .n = Nd,
+                           .stream = 100 + 10 * (uint64_t)d + (uint64_t)e};
+            for (int i = 0; i < d; i++) {
+                k->h[i] = 1.0 - 0.5 * i / (d - 1); /* H = diag(1 .. 0.5)   */
+                k->s[i] = 1.0 + 1.0 * i / (d - 1); /* Σg = diag(1 .. 2)    */
+                k->gam[i] = k->h[i] / (k->eta * KAPD * k->s[i]); /* Theorem 4: ηΣH = H/κ */
+            }
+        }
+    for (int k = 0; k < nt; k++)
+        t[k].off = off, off += t[k].n;
+    return nt;
+}
+
+/* The samples of every task that fall in [lo, hi), into x[off + i]. */
+static void run_tasks(run_ctx *run, const mc_task *t, int nt, long lo, long hi, double *x)
+{
+    for (int k = 0; k < nt; k++) {
+        long i0 = (lo > t[k].off ? lo : t[k].off) - t[k].off;
+        long i1 = (hi < t[k].off + t[k].n ? hi : t[k].off + t[k].n) - t[k].off;
+        if (i0 >= i1)
+            continue;
+        if (t[k].d == 1)
+            sde_pld1d_sample_range(&t[k].m1, 0.0, t[k].burn, (uint64_t)run->seed, t[k].stream, i0, i1, x + t[k].off);
+        else {
+            sde_plddiag m = {t[k].d, t[k].eta, t[k].h, t[k].s, t[k].gam};
+            sde_plddiag_sample_q_range(&m, t[k].burn, (uint64_t)run->seed, t[k].stream, i0, i1, x + t[k].off);
+        }
+        run_progress(run, "samples", (k + 1.0) / nt);
+    }
+}
+
 int main(int argc, char **argv)
 {
     run_ctx run;
@@ -124,19 +201,25 @@ int main(int argc, char **argv)
         {"grid", OPT_INT, &ngrid, 50, 4000, "Nystrom nodes for the exact law of the iteration"},
         {"relax", OPT_DOUBLE, &relax, 1, 1000, "burn-in in relaxation times 1/(eta H)"},
         {0}};
-    run_parse(&run, spec);
-    uint64_t seed = (uint64_t)run.seed;
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     char note[256], check[160];
 
+    /* >>> snippet meng-tails-tasks */
+    mc_task task[1 + NC3 + NT4];
+    int nt = make_tasks(task, N, Nd, relax);
+    long total = task[nt - 1].off + task[nt - 1].n, lo, hi;
+    double *smp = SGDN_NEW(smp, total);
+    shard_items(&run, &sh, total, &lo, &hi);
+    run_tasks(&run, task, nt, lo, hi, smp);
+    shard_gather(&run, &sh, smp, sizeof *smp); /* a shard writes its samples and exits */
+    /* <<< snippet */
+
     /* ---- Theorem 2: ρ ≠ 0 ---------------------------------------------- */
-    pld_par p2 = {1.0, 1.0, 0.6, 8.0};
-    double eta2 = 0.05;
+    pld_par p2 = P2;
+    double eta2 = ETA2;
     double kap2 = p2.H / (eta2 * p2.sH);
-    double *w2 = SGDN_NEW(w2, N);
-    {
-        sde_pld1d m = {eta2, p2.H, 0.0, p2.sg, p2.rho, p2.sH};
-        sde_pld1d_sample_many(&m, 0.0, burn_steps(eta2, p2.H, relax), seed, 1, N, w2);
-    }
+    const double *w2 = smp + task[0].off;
     run_require_finite(&run, w2, N, "T2 samples");
     sde_grid g2, gf;
     double sk = eta2 * sqrt(p2.sg) / 2;
@@ -234,80 +317,77 @@ int main(int argc, char **argv)
     run_value(&run, "t2-j", "%.3f", j2);
     run_value(&run, "t2-jse", "%.3f", j2se);
     run_value(&run, "t2-jchain", "%.3f", jchain);
-    free(w2), free(d2);
+    free(d2);
     sde_grid_free(&g2);
     run_progress(&run, "T2", 0.1);
 
     /* ---- Corollary 3: ρ = 0, grid over (H, η, σH) ---------------------- */
-    const double Hs[] = {1.0, 2.0}, etas[] = {0.02, 0.05}, kaps[] = {1.5, 3.0};
-    int ncase = 8;
+    int ncase = NC3;
     double zb = stats_z_bonferroni(0.01, ncase);
     FILE *f3 = run_open(&run, "-c3.tsv",
                         "H\teta\tsigmaH\tkappa\teta_H_kappa\tm_hat\tse\tm_chain\tquad_err\tz_chain\tz_paper\tz_ito");
-    double *w = SGDN_NEW(w, N);
-    int c = 0;
     double maxz_chain = 0, minz_paper = INFINITY, maxz_ito = 0;
-    for (int a = 0; a < 2; a++)
-        for (int b = 0; b < 2; b++)
-            for (int k = 0; k < 2; k++, c++) {
-                pld_par p = {Hs[a], 1.0, 0.0, Hs[a] / (etas[b] * kaps[k])};
-                double eta = etas[b], kap = kaps[k], ac = p.sH / p.sg;
-                sde_pld1d m = {eta, p.H, 0.0, p.sg, 0.0, p.sH};
-                /* >>> snippet meng-c3-fit */
-                sde_pld1d_sample_many(&m, 0.0, burn_steps(eta, p.H, relax), seed, 10 + c, N, w);
-                double S = 0; /* sufficient statistic: mean log(1 + (σH/σg) w²) */
-                for (long i = 0; i < N; i++)
-                    S += log1p(ac * w[i] * w[i]);
-                double mh, se;
-                if (sde_qgauss_mle(S / N, N, 1, &mh, &se))
-                    run_fail(&run, "MLE failed");
-                /* <<< snippet */
-                run_require_finite(&run, w, N, "C3 samples");
-                /* exact: the KL projection of the iteration's stationary law,
-                 * at two grid sizes (difference = quadrature error) */
-                double mc[2];
-                for (int r = 0; r < 2; r++) {
-                    sde_grid g;
-                    int n = (int)(r ? ngrid : ngrid / 2);
-                    double R = 1e3 / sqrt(ac);
-                    if (sde_grid_sinh(&g, n, -R, R, 0, eta * sqrt(p.sg) / 2))
-                        run_fail(&run, "cannot build the quadrature grid (C3)");
-                    double *dd = SGDN_NEW(dd, n), sd;
-                    if (chain_density(&p, eta, &g, dd))
-                        run_fail(&run, "Nystrom stationary density failed (C3)");
-                    double E = chain_mean_logC(&p, &g, dd);
-                    if (sde_qgauss_mle(E, 1, 1, &mc[r], &sd))
-                        run_fail(&run, "exponent of the exact law failed (C3)");
-                    free(dd);
-                    sde_grid_free(&g);
-                }
-                double qerr = fabs(mc[1] - mc[0]);
-                double zc = (mh - mc[1]) / hypot(se, qerr), zp = (mh - kap) / se, zi = (mh - kap - 1) / se;
-                fprintf(f3, "%g\t%g\t%.6g\t%g\t%.4g\t%.6g\t%.4g\t%.6g\t%.2g\t%.3f\t%.3f\t%.3f\n", p.H, eta, p.sH,
-                        kap, eta * p.H * kap, mh, se, mc[1], qerr, zc, zp, zi);
-                maxz_chain = fmax(maxz_chain, fabs(zc));
-                minz_paper = fmin(minz_paper, fabs(zp));
-                maxz_ito = fmax(maxz_ito, fabs(zi));
-                snprintf(check, sizeof check, "m_hat vs exact iteration, H=%g eta=%g kappa=%g", p.H, eta, kap);
-                snprintf(note, sizeof note, "m_hat = %.3f +- %.3f; chain %.3f; Ito %.3g; paper %.3g", mh, se,
-                         mc[1], kap + 1, kap);
-                run_check(&run, (run_check_row){.id = "MENG-C3", .tests = CHECK_EXACT, .check = check,
-                          .rel = REL_EQ, .measured = mh, .predicted = mc[1], .tol = zb * hypot(se, qerr),
-                          .basis = "Bonferroni z (1%, 8 cases) x SE (+ quadrature)", .note = note});
-                snprintf(check, sizeof check, "m_hat vs paper kappa, H=%g eta=%g kappa=%g", p.H, eta, kap);
-                run_check(&run, (run_check_row){.id = "MENG-C3", .tests = CHECK_PAPER, .check = check,
-                          .rel = REL_EQ, .measured = mh, .predicted = kap, .tol = zb * se,
-                          .basis = "Bonferroni z (1%, 8 cases) x SE", .note = note});
-                /* the correction: Itô's kappa+1, up to the finite-step offset
-                 * of the iteration (exact, by quadrature) */
-                snprintf(check, sizeof check, "m_hat vs Ito kappa+1, H=%g eta=%g kappa=%g", p.H, eta, kap);
-                run_check(&run, (run_check_row){.id = "MENG-C3", .tests = CHECK_CORRECTED, .check = check,
-                          .rel = REL_EQ, .measured = mh, .predicted = kap + 1,
-                          .tol = zb * hypot(se, qerr) + fabs(mc[1] - kap - 1),
-                          .basis = "Bonferroni z x SE + the iteration's finite-step offset",
-                          .alt_name = "paper kappa", .alt = kap, .note = note});
-                run_progress(&run, "C3 grid", 0.1 + 0.5 * (c + 1) / ncase);
-            }
+    for (int c = 0; c < ncase; c++) {
+        double eta, kap;
+        pld_par p = c3_par(c, &eta, &kap);
+        double ac = p.sH / p.sg;
+        /* >>> snippet meng-c3-fit */
+        /* N final states, each of a run from w* = 0 of burn_steps(eta, H, relax)
+         * PLD steps on its own stream (task 1 + c, sde_pld1d_sample_range) */
+        const double *w = smp + task[1 + c].off;
+        double S = 0; /* sufficient statistic: mean log(1 + (σH/σg) w²) */
+        for (long i = 0; i < N; i++)
+            S += log1p(ac * w[i] * w[i]);
+        double mh, se;
+        if (sde_qgauss_mle(S / N, N, 1, &mh, &se))
+            run_fail(&run, "MLE failed");
+        /* <<< snippet */
+        run_require_finite(&run, w, N, "C3 samples");
+        /* exact: the KL projection of the iteration's stationary law,
+         * at two grid sizes (difference = quadrature error) */
+        double mc[2];
+        for (int r = 0; r < 2; r++) {
+            sde_grid g;
+            int n = (int)(r ? ngrid : ngrid / 2);
+            double R = 1e3 / sqrt(ac);
+            if (sde_grid_sinh(&g, n, -R, R, 0, eta * sqrt(p.sg) / 2))
+                run_fail(&run, "cannot build the quadrature grid (C3)");
+            double *dd = SGDN_NEW(dd, n), sd;
+            if (chain_density(&p, eta, &g, dd))
+                run_fail(&run, "Nystrom stationary density failed (C3)");
+            double E = chain_mean_logC(&p, &g, dd);
+            if (sde_qgauss_mle(E, 1, 1, &mc[r], &sd))
+                run_fail(&run, "exponent of the exact law failed (C3)");
+            free(dd);
+            sde_grid_free(&g);
+        }
+        double qerr = fabs(mc[1] - mc[0]);
+        double zc = (mh - mc[1]) / hypot(se, qerr), zp = (mh - kap) / se, zi = (mh - kap - 1) / se;
+        fprintf(f3, "%g\t%g\t%.6g\t%g\t%.4g\t%.6g\t%.4g\t%.6g\t%.2g\t%.3f\t%.3f\t%.3f\n", p.H, eta, p.sH,
+                kap, eta * p.H * kap, mh, se, mc[1], qerr, zc, zp, zi);
+        maxz_chain = fmax(maxz_chain, fabs(zc));
+        minz_paper = fmin(minz_paper, fabs(zp));
+        maxz_ito = fmax(maxz_ito, fabs(zi));
+        snprintf(check, sizeof check, "m_hat vs exact iteration, H=%g eta=%g kappa=%g", p.H, eta, kap);
+        snprintf(note, sizeof note, "m_hat = %.3f +- %.3f; chain %.3f; Ito %.3g; paper %.3g", mh, se,
+                 mc[1], kap + 1, kap);
+        run_check(&run, (run_check_row){.id = "MENG-C3", .tests = CHECK_EXACT, .check = check,
+                  .rel = REL_EQ, .measured = mh, .predicted = mc[1], .tol = zb * hypot(se, qerr),
+                  .basis = "Bonferroni z (1%, 8 cases) x SE (+ quadrature)", .note = note});
+        snprintf(check, sizeof check, "m_hat vs paper kappa, H=%g eta=%g kappa=%g", p.H, eta, kap);
+        run_check(&run, (run_check_row){.id = "MENG-C3", .tests = CHECK_PAPER, .check = check,
+                  .rel = REL_EQ, .measured = mh, .predicted = kap, .tol = zb * se,
+                  .basis = "Bonferroni z (1%, 8 cases) x SE", .note = note});
+        /* the correction: Itô's kappa+1, up to the finite-step offset
+         * of the iteration (exact, by quadrature) */
+        snprintf(check, sizeof check, "m_hat vs Ito kappa+1, H=%g eta=%g kappa=%g", p.H, eta, kap);
+        run_check(&run, (run_check_row){.id = "MENG-C3", .tests = CHECK_CORRECTED, .check = check,
+                  .rel = REL_EQ, .measured = mh, .predicted = kap + 1,
+                  .tol = zb * hypot(se, qerr) + fabs(mc[1] - kap - 1),
+                  .basis = "Bonferroni z x SE + the iteration's finite-step offset",
+                  .alt_name = "paper kappa", .alt = kap, .note = note});
+        run_progress(&run, "C3 grid", 0.1 + 0.5 * (c + 1) / ncase);
+    }
     run_close(&run, f3);
     run_value(&run, "c3-maxz-chain", "%.2f", maxz_chain);
     run_value(&run, "c3-minz-paper", "%.0f", minz_paper);
@@ -316,26 +396,18 @@ int main(int argc, char **argv)
     run_value(&run, "N", "%ld", N);
     run_value(&run, "Nd", "%ld", Nd);
     run_value(&run, "relax", "%.0f", relax);
-    free(w);
 
     /* ---- Theorem 4: d = 2..5, codiagonal, κ fixed, η → 0 extrapolation -- */
-    const double etad[] = {0.02, 0.04, 0.08};
-    double kapd = 3.0;
+    const double *etad = ETAD;
+    double kapd = KAPD;
     FILE *f4 = run_open(&run, "-t4.tsv", "d\teta\tm_hat\tse\tintercept\tslope");
-    double *q = SGDN_NEW(q, Nd);
     double zb4 = stats_z_bonferroni(0.01, 4);
     for (int d = 2; d <= 5; d++) {
-        double h[5], s[5], gam[5], x[3], y[3], sy[3];
-        for (int i = 0; i < d; i++) {
-            h[i] = 1.0 - 0.5 * i / (d - 1); /* H = diag(1 .. 0.5)   */
-            s[i] = 1.0 + 1.0 * i / (d - 1); /* Σg = diag(1 .. 2)    */
-        }
+        double x[3], y[3], sy[3];
         for (int e = 0; e < 3; e++) {
             double eta = etad[e];
-            for (int i = 0; i < d; i++) /* Theorem 4: ηΣH = H/κ, C = Σg(1 + wᵀHΣg⁻¹w/(ηκ)) */
-                gam[i] = h[i] / (eta * kapd * s[i]);
-            sde_plddiag m = {d, eta, h, s, gam};
-            sde_plddiag_sample_q(&m, burn_steps(eta, 0.5, relax), seed, 100 + 10 * d + e, Nd, q);
+            /* C = Σg(1 + wᵀHΣg⁻¹w/(ηκ)): q = Σ γ_i w_i² of the final states */
+            const double *q = smp + task[1 + NC3 + 3 * (d - 2) + e].off;
             run_require_finite(&run, q, Nd, "T4 samples");
             double S = 0;
             for (long i = 0; i < Nd; i++)
@@ -373,7 +445,7 @@ int main(int argc, char **argv)
     }
     run_close(&run, f4);
     run_value(&run, "t4-kappa", "%.0f", kapd);
-    free(q);
+    free(smp);
     sde_grid_free(&gf);
     return run_finish(&run);
 }

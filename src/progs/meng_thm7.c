@@ -24,6 +24,7 @@
 #include "pwell.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "stats.h"
 
 #define MAXH OPTS_LIST_MAX
@@ -54,6 +55,34 @@ static long escape_2d(const esc_model *M, double h2, double s, long maxsteps, rn
             return t;
     }
     return -1;
+}
+
+/* The escapes of barrier i that fall in [lo, hi) of the numbering of all
+ * escapes: the 1-D well's own items [2i·reps, (2i + 1)·reps) on stream
+ * 1 + 2i, then the 2-D well's on stream 2 + 2i (replicate j on (seed,
+ * stream, j), whoever computes it), into st[item]. */
+static void run_height(run_ctx *run, esc_model *T, double dL0, int i, double h2, long reps, long maxsteps,
+                       long lo, long hi, long *st)
+{
+    esc_height h;
+    if (esc_height_setup(T, dL0, &h))
+        run_fail(run, "1-D well, barrier %g: %s", dL0, sgdn_strerror(SGDN_EDOM));
+    for (int dim = 0; dim < 2; dim++) {
+        long off = (2 * i + dim) * reps, j0 = (lo > off ? lo : off) - off, j1 = (hi < off + reps ? hi : off + reps) - off;
+        uint64_t stream = 1 + 2 * (uint64_t)i + (uint64_t)dim;
+        if (j0 >= j1)
+            continue;
+        if (dim == 0)
+            esc_height_mc(T, &h, maxsteps, (uint64_t)run->seed, stream, j0, j1, st + off);
+        else {
+#pragma omp parallel for schedule(dynamic, 4)
+            for (long j = j0; j < j1; j++) {
+                rng_stream r;
+                rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)j);
+                st[off + j] = escape_2d(T, h2, h.s, maxsteps, &r);
+            }
+        }
+    }
 }
 
 typedef struct {
@@ -154,7 +183,8 @@ int main(int argc, char **argv)
         {"eta", OPT_DOUBLE, &eta, 1e-4, 0.4, "the step at which kappa and eta*sigma_g are set (MENG-L6's)"},
         {"eta-fine", OPT_DOUBLE, &etaf, 1e-4, 0.4, "the step simulated (same kappa and eta*sigma_g)"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (etaf * Ha >= 2 || etaf * Hb >= 2 || etaf * h2 >= 2)
         run_usage_error(&run, "--eta-fine times --Ha, --Hb and --h2 must be < 2 (stable well)");
     if (twoL.n < 3)
@@ -162,31 +192,35 @@ int main(int argc, char **argv)
     double kap = Ha / (eta * l1 * l2 * l2), sg = l2 * l2;
     if (kap <= 1)
         run_usage_error(&run, "kappa = Ha/(eta lambda1 lambda2^2) must exceed 1 (the 2-D density must normalise)");
-    uint64_t seed = (uint64_t)run.seed, stream = 1;
-    long *st = SGDN_NEW(st, reps2);
     esc_model T = {.kind = ESC_THM, .l1 = l1, .l2 = l2 * sqrt(eta / etaf), .eta = etaf, .kap = kap};
     double x0 = 0;
     pwell_init(&T.w, Ha, Hb, &x0, 1);
+    /* >>> snippet meng-thm7-shard */
+    int n = twoL.n;
+    long *st = SGDN_NEW(st, sgdn_mul(2 * n, reps2)), lo, hi;
+    shard_items(&run, &sh, 2 * n * reps2, &lo, &hi);
+    for (int i = 0; i < n; i++) {
+        if (lo < (2 * i + 2) * reps2 && hi > 2 * i * reps2) {
+            run_height(&run, &T, twoL.v[i], i, h2, reps2, maxsteps, lo, hi, st);
+            run_progress(&run, "barriers", (i + 1.0) / n);
+        }
+    }
+    shard_gather(&run, &sh, st, sizeof *st); /* a shard writes its escapes and exits */
+    /* <<< snippet */
     FILE *f7 = run_open(&run, ".tsv", "dL0\tX\tdL_over_eta_sg\tmean2d\tse2d\tmean1d\tse1d\tchain1d\tchain1d_err\tito1d\tratio\tratio_se\ttheorem7_ratio\tcorrected_asymptote");
     esc_height h1[MAXH];
     esc_stat e2[MAXH];
-    for (int i = 0; i < twoL.n; i++, stream += 2) {
-        int rc = esc_height_run(&T, twoL.v[i], reps2, maxsteps, (int)ngrid, seed, stream, st, &h1[i]);
+    for (int i = 0; i < n; i++) {
+        int rc = esc_height_setup(&T, twoL.v[i], &h1[i]);
+        if (!rc)
+            rc = esc_height_finish(&T, st + 2 * i * reps2, reps2, (int)ngrid, &h1[i]);
         if (rc == SGDN_ENOCONV)
             run_fail(&run, "1-D well: %ld runs did not escape within %ld steps", reps2 - h1[i].e.escaped, maxsteps);
         if (rc)
             run_fail(&run, "1-D well, barrier %g: %s", twoL.v[i], sgdn_strerror(rc));
-        double s = h1[i].s;
-#pragma omp parallel for schedule(dynamic, 4)
-        for (long j = 0; j < reps2; j++) {
-            rng_stream r;
-            rng_init_sub(&r, seed, stream + 1, (uint64_t)j);
-            st[j] = escape_2d(&T, h2, s, maxsteps, &r);
-        }
-        e2[i] = esc_summarise(st, reps2);
+        e2[i] = esc_summarise(st + (2 * i + 1) * reps2, reps2);
         if (e2[i].escaped < reps2)
             run_fail(&run, "2-D well: %ld runs did not escape within %ld steps", reps2 - e2[i].escaped, maxsteps);
-        run_progress(&run, "barriers", (i + 1.0) / twoL.n);
     }
     t7_result t7 = t7_analyse(&run, f7, h1, e2, twoL.n, kap, sg * eta);
     run_close(&run, f7);

@@ -33,6 +33,7 @@
 #include "linreg.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "stats.h"
 
 #define MAXD 16
@@ -46,6 +47,42 @@ static double mfpt_radial(linreg_radial *q, double C, int n, double *err)
     if (diffusion1d_mfpt(&df, eps, 2 * eps, rc, n, &T, err))
         return NAN;
     return T;
+}
+
+/* The data set of dimension d: N Gaussian inputs, whitened (stream (seed, d)). */
+static void make_data(run_ctx *run, linreg_data *D, int d, long N)
+{
+    if (linreg_data_gaussian(D, d, N, (uint64_t)run->seed, (uint64_t)d) || linreg_data_whiten(D))
+        run_fail(run, "cannot build the data set for d = %d", d);
+}
+
+/* Runs [i0, i1) of dimension d: each takes up to kmax steps from θ* and
+ * records in kp[i·MAXC + j] its first-passage step to level logC[j] (−1 if
+ * never).  Run i has its own stream (seed, 1 + d, i), so its record does not
+ * depend on who computes it. */
+static void passage_runs(const linreg_data *D, double eta, const double *logC, long kmax, uint64_t seed, int d,
+                         long i0, long i1, long *kp)
+{
+#pragma omp parallel for schedule(dynamic)
+    for (long i = i0; i < i1; i++) {
+        linreg_sgd s;
+        rng_stream r;
+        rng_init_sub(&r, seed, 1 + (uint64_t)d, (uint64_t)i);
+        linreg_sgd_init(&s, D, 1);
+        linreg_sgd_set(&s, D, NULL);
+        int lvl = 0;
+        for (int j = 0; j < MAXC; j++)
+            kp[i * MAXC + j] = -1;
+        /* >>> snippet mori-fpt-passage */
+        while (lvl < MAXC && s.k < kmax) {
+            linreg_sgd_step(&s, D, eta, &r);
+            double lr = linreg_sgd_logratio(&s, D); /* log(L/L*) */
+            while (lvl < MAXC && lr >= logC[lvl])
+                kp[i * MAXC + lvl++] = s.k; /* t_p = η k */
+        }
+        /* <<< snippet */
+        linreg_sgd_free(&s);
+    }
 }
 
 int main(int argc, char **argv)
@@ -68,7 +105,8 @@ int main(int argc, char **argv)
         {"chain-M", OPT_INT, &chainM, 16, 4000, "grid intervals of the radial chain, even"},
         {"bulk", OPT_DOUBLE, &bulk, 0, 1e3, "fit levels C >= 1 + bulk * eta d / 2"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     const double *dsd = ds.v;
     int nd = ds.n;
     if (nd > MAXD)
@@ -90,41 +128,37 @@ int main(int argc, char **argv)
     double zl[MAXD];
     int nl[MAXD]; /* levels compared with the chain */
     double c = linreg_noise_factor(N, 1);
+    /* >>> snippet mori-fpt-shard */
+    /* Simulate: every run takes kmax steps from θ* and records its
+     * first-passage step for each level of a fine grid; run i of dimension
+     * index id is work item id·reps + i (shard.h), one record of MAXC steps. */
+    double logC[MAXC];
+    for (int j = 0; j < MAXC; j++)
+        logC[j] = log(Clo) + j * (log(Cmax) - log(Clo)) / (MAXC - 1);
+    long kmax = (long)(tcap / eta), lo, hi;
+    long *kpall = SGDN_NEW(kpall, sgdn_mul((size_t)nd * reps, MAXC));
+    shard_items(&run, &sh, nd * reps, &lo, &hi);
+    for (int id = 0; id < nd; id++) {
+        long i0 = lo > id * reps ? lo - id * reps : 0, i1 = hi < (id + 1) * reps ? hi - id * reps : reps;
+        if (i0 < i1) {
+            linreg_data D;
+            make_data(&run, &D, (int)dsd[id], N);
+            passage_runs(&D, eta, logC, kmax, (uint64_t)run.seed, (int)dsd[id], i0, i1, kpall + id * reps * MAXC);
+            linreg_data_free(&D);
+            run_progress(&run, "dimensions", (id + 1.0) / nd);
+        }
+    }
+    shard_gather(&run, &sh, kpall, MAXC * sizeof *kpall); /* a shard writes its runs and exits */
+    /* <<< snippet */
     for (int id = 0; id < nd; id++) {
         int d = (int)dsd[id];
         linreg_data D;
-        if (linreg_data_gaussian(&D, d, N, (uint64_t)run.seed, (uint64_t)d) || linreg_data_whiten(&D))
-            run_fail(&run, "cannot build the data set for d = %d", d);
+        make_data(&run, &D, d, N);
         linreg_radial q[NQ] = {{d, eta, c, D.Lstar, 1.0, 1}, {d, eta, c, D.Lstar, 1.0, 0},
                                {d, eta, c, D.Lstar, 1 - eta / 2, 0}};
-        /* simulate: every run takes kmax steps from θ* and records its
-         * first-passage step for each level of a fine grid; the levels
-         * that every run reached are used (no censoring). */
-        double logC[MAXC], Cs[MAXC], Tq[NQ][MAXC], Te[MAXC], err, Tc[MAXC], Tce[MAXC], rcs[MAXC];
-        long *kp = SGDN_NEW(kp, (size_t)reps * MAXC);
-        for (long i = 0; i < reps * MAXC; i++)
-            kp[i] = -1;
-        for (int j = 0; j < MAXC; j++)
-            logC[j] = log(Clo) + j * (log(Cmax) - log(Clo)) / (MAXC - 1);
-        long kmax = (long)(tcap / eta);
-#pragma omp parallel for schedule(dynamic)
-        for (long i = 0; i < reps; i++) {
-            linreg_sgd s;
-            rng_stream r;
-            rng_init_sub(&r, (uint64_t)run.seed, 1 + (uint64_t)d, (uint64_t)i);
-            linreg_sgd_init(&s, &D, 1);
-            linreg_sgd_set(&s, &D, NULL);
-            int lvl = 0;
-            /* >>> snippet mori-fpt-passage */
-            while (lvl < MAXC && s.k < kmax) {
-                linreg_sgd_step(&s, &D, eta, &r);
-                double lr = linreg_sgd_logratio(&s, &D); /* log(L/L*) */
-                while (lvl < MAXC && lr >= logC[lvl])
-                    kp[i * MAXC + lvl++] = s.k; /* t_p = η k */
-            }
-            /* <<< snippet */
-            linreg_sgd_free(&s);
-        }
+        /* the levels that every run reached are used (no censoring) */
+        double Cs[MAXC], Tq[NQ][MAXC], Te[MAXC], err, Tc[MAXC], Tce[MAXC], rcs[MAXC];
+        const long *kp = kpall + id * reps * MAXC;
         int nC = 0;
         while (nC < MAXC) {
             long i = 0;
@@ -242,10 +276,9 @@ int main(int argc, char **argv)
         fprintf(f, "\n\n");
         fprintf(fs, "%d\t%.5g\t%.4g\t%.5g\t%.5g\t%.5g\t%.5g\t%.4g\t%.4g\t%.5g\t%.5g\n", d, sl_m[id], sl_se[id],
                 sl_p[id], sl_q[id][0], sl_q[id][1], sl_q[id][2], Cs[j0], Chi, sl_k[id], sl_c[id]);
-        free(kp);
         linreg_data_free(&D);
-        run_progress(&run, "dimensions", (id + 1.0) / nd);
     }
+    free(kpall);
     run_close(&run, f);
     run_close(&run, fs);
 

@@ -29,6 +29,7 @@
 #include "linreg.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "stats.h"
 
 #define NETA 2
@@ -56,6 +57,45 @@ static double crossing(const double *l, const double *se, int n, int d0, double 
     return NAN;
 }
 
+/* One replicate's record: its Lyapunov estimate per step and whether its
+ * SGD run diverged. */
+typedef struct {
+    double lam;
+    long div;
+} rep_result;
+
+/* Replicate i of (η, d): its own data set (stream key·100000 + i), the
+ * tangent run on stream (seed, key, 2i) and the SGD run on (seed, key,
+ * 2i + 1), so its record does not depend on who computes it.  Nonzero if the
+ * data set cannot be built. */
+static int replicate(uint64_t seed, double eta, int d, uint64_t key, long N, long K, long i, rep_result *o)
+{
+    linreg_data D;
+    if (linreg_data_gaussian(&D, d, N, seed, key * 100000 + (uint64_t)i))
+        return 1;
+    linreg_sgd s;
+    linreg_sgd_init(&s, &D, 1);
+    rng_stream r;
+    rng_init_sub(&r, seed, key, 2 * (uint64_t)i);
+    double e[64] = {0}, acc = 0;
+    e[0] = 1;
+    /* >>> snippet mori-nc-lyap */
+    for (long k = 0; k < K; k++)
+        acc += linreg_tangent_step(&s, &D, eta, e, &r); /* log|M_k e| */
+    o->lam = acc / K;                                   /* estimate of λ per step */
+    /* <<< snippet */
+    rng_init_sub(&r, seed, key, 2 * (uint64_t)i + 1);
+    linreg_sgd_set(&s, &D, NULL);
+    o->div = 0;
+    for (long k = 0; k < K && !o->div; k++) {
+        linreg_sgd_step(&s, &D, eta, &r);
+        o->div = !(linreg_sgd_logratio(&s, &D) < LAMBDA);
+    }
+    linreg_sgd_free(&s);
+    linreg_data_free(&D);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     run_ctx run;
@@ -66,60 +106,50 @@ int main(int argc, char **argv)
                         {"reps", OPT_INT, &reps, 4, 1e5, "replicates (data sets) per (eta, d)"},
                         {"K", OPT_INT, &K, 100, 1e8, "SGD steps per replicate"},
                         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
+
+    /* >>> snippet mori-nc-shard */
+    /* Replicate i of the p-th (η, d) pair (η-major) is work item p·reps + i,
+     * so a shard (shard.h) computes a range of them. */
+    long npair = 0, lo, hi;
+    for (int ie = 0; ie < NETA; ie++)
+        npair += dhi[ie] - dlo[ie] + 1;
+    rep_result *rec = SGDN_NEW(rec, sgdn_mul(npair, reps));
+    shard_items(&run, &sh, npair * reps, &lo, &hi);
+    int bad = 0;
+#pragma omp parallel for schedule(dynamic) reduction(| : bad)
+    for (long it = lo; it < hi; it++) {
+        long pr = it / reps;
+        int ie = 0;
+        while (pr > dhi[ie] - dlo[ie])
+            pr -= dhi[ie] - dlo[ie] + 1, ie++;
+        int d = dlo[ie] + (int)pr;
+        bad |= replicate((uint64_t)run.seed, etas[ie], d, 1 + (uint64_t)ie * 1000 + (uint64_t)d, N, K, it % reps,
+                         &rec[it]);
+    }
+    if (bad)
+        run_fail(&run, "cannot build a data set");
+    shard_gather(&run, &sh, rec, sizeof *rec); /* a shard writes its replicates and exits */
+    /* <<< snippet */
 
     FILE *f = run_open(&run, ".tsv",
                        "eta\td\trate\tse\trate_exact\tquad_err\trate_paper_sde\trate_exact_sde\tdiverged\tdiv_lo\tdiv_hi");
     double dc_m[NETA], dc_se[NETA], dc_x[NETA], dc_p[NETA], dc_s[NETA], fdiv[NETA], zmax[NETA];
     int dprobe[NETA], nexact[NETA];
-    long ndone = 0, ntot = 0;
-    for (int ie = 0; ie < NETA; ie++)
-        ntot += dhi[ie] - dlo[ie] + 1;
+    long pair = 0;
     for (int ie = 0; ie < NETA; ie++) {
         double eta = etas[ie];
         int nd = dhi[ie] - dlo[ie] + 1;
         point *pt = SGDN_NEW0(pt, nd);
-        double *lam = SGDN_NEW(lam, reps);
-        int *div = SGDN_NEW(div, reps);
         for (int id = 0; id < nd; id++) {
             int d = dlo[ie] + id;
-            uint64_t key = 1 + (uint64_t)ie * 1000 + (uint64_t)d;
-            int bad = 0;
-#pragma omp parallel for schedule(dynamic) reduction(| : bad)
-            for (long i = 0; i < reps; i++) {
-                linreg_data D;
-                if (linreg_data_gaussian(&D, d, N, (uint64_t)run.seed, key * 100000 + (uint64_t)i)) {
-                    bad = 1;
-                    continue;
-                }
-                linreg_sgd s;
-                linreg_sgd_init(&s, &D, 1);
-                rng_stream r;
-                rng_init_sub(&r, (uint64_t)run.seed, key, 2 * (uint64_t)i);
-                double e[64] = {0}, acc = 0;
-                e[0] = 1;
-                /* >>> snippet mori-nc-lyap */
-                for (long k = 0; k < K; k++)
-                    acc += linreg_tangent_step(&s, &D, eta, e, &r); /* log|M_k e| */
-                lam[i] = acc / K;                                   /* estimate of λ per step */
-                /* <<< snippet */
-                rng_init_sub(&r, (uint64_t)run.seed, key, 2 * (uint64_t)i + 1);
-                linreg_sgd_set(&s, &D, NULL);
-                div[i] = 0;
-                for (long k = 0; k < K && !div[i]; k++) {
-                    linreg_sgd_step(&s, &D, eta, &r);
-                    div[i] = !(linreg_sgd_logratio(&s, &D) < LAMBDA);
-                }
-                linreg_sgd_free(&s);
-                linreg_data_free(&D);
-            }
-            if (bad)
-                run_fail(&run, "cannot build a data set (d = %d)", d);
+            const rep_result *rr = rec + pair++ * reps;
             stats_acc a;
             stats_acc_init(&a);
             pt[id].ndiv = 0;
             for (long i = 0; i < reps; i++)
-                stats_acc_add(&a, lam[i] / eta), pt[id].ndiv += div[i];
+                stats_acc_add(&a, rr[i].lam / eta), pt[id].ndiv += rr[i].div;
             pt[id].lam = a.mean, pt[id].se = stats_acc_se(&a);
             double lp, le;
             if (linreg_lyapunov_population(d, 1, eta, &lp, &le))
@@ -130,7 +160,6 @@ int main(int argc, char **argv)
             fprintf(f, "%g\t%d\t%.6g\t%.3g\t%.6g\t%.2g\t%.6g\t%.6g\t%.4g\t%.4g\t%.4g\n", eta, d, pt[id].lam, pt[id].se,
                     pt[id].pop, pt[id].poperr, -1 + eta * (d - 2) / 2, -1 + eta * (d - 3) / 2,
                     (double)pt[id].ndiv / reps, lo, hi);
-            run_progress(&run, "(eta, d)", (double)++ndone / ntot);
         }
         fprintf(f, "\n\n");
         double l[64], s[64], lx[64];
@@ -152,9 +181,10 @@ int main(int argc, char **argv)
             double zz = fabs(pt[id].lam - pt[id].pop) / hypot(pt[id].se, pt[id].poperr);
             zmax[ie] = zz > zmax[ie] ? zz : zmax[ie];
         }
-        free(pt), free(lam), free(div);
+        free(pt);
     }
     run_close(&run, f);
+    free(rec);
 
     /* Checks, with relations fixed before the run.  The SE of each point
      * is estimated from reps replicates: Student t quantiles.

@@ -35,6 +35,7 @@
 #include "sinwell.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "stats.h"
 
 #define MAXC 12
@@ -89,20 +90,25 @@ typedef struct {
     double mean, se, exact, qerr;
 } esc;
 
-/* R escapes in parallel, one stream per (stream, replicate); the passage
- * times are stored by replicate and reduced in order. */
-static esc measure(run_ctx *run, const well *w, uint64_t stream, long R, double dt, int grid,
-                   double *times)
+/* The exact mean passage time of a well (quadrature). */
+static void well_exact(run_ctx *run, const well *w, int grid, esc *e)
 {
-    esc e;
     diffusion1d df = {drift, noise_var, (void *)w};
     double a = sqrt(w->a2);
-    if (diffusion1d_mfpt(&df, -2 * a, -a, a, grid, &e.exact, &e.qerr))
+    if (diffusion1d_mfpt(&df, -2 * a, -a, a, grid, &e->exact, &e->qerr))
         run_fail(run, "quadrature failed for L* = %g, dL = %g", w->Lstar, w->dL);
-    double tmax = 60 * e.exact; /* P(T > 60 E T) ~ e^{-60} for an exponential law */
+}
+
+/* Escapes [i0, i1) in parallel, replicate i on stream (seed, stream, i), into
+ * times[i]; each is followed to 60 times the exact mean (P(T > 60 E T) ~
+ * e^{-60} for an exponential law). */
+static void escapes(run_ctx *run, const well *w, uint64_t stream, long i0, long i1, double dt, double exact,
+                    double *times)
+{
+    double tmax = 60 * exact;
     int failed = 0;
 #pragma omp parallel for schedule(dynamic) reduction(| : failed)
-    for (long i = 0; i < R; i++) {
+    for (long i = i0; i < i1; i++) {
         rng_stream r;
         rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
         times[i] = escape_em(w, dt, tmax, &r);
@@ -110,12 +116,16 @@ static esc measure(run_ctx *run, const well *w, uint64_t stream, long R, double 
     }
     if (failed)
         run_fail(run, "an escape exceeded 60 times the exact mean first-passage time");
+}
+
+/* Mean and SE of R passage times, reduced in replicate order. */
+static void summarise(const double *times, long R, double *mean, double *se)
+{
     stats_acc s;
     stats_acc_init(&s);
     for (long i = 0; i < R; i++)
         stats_acc_add(&s, times[i]);
-    e.mean = s.mean, e.se = stats_acc_se(&s);
-    return e;
+    *mean = s.mean, *se = stats_acc_se(&s);
 }
 
 /* --- true SGD on the periodic double well of sinwell.h (escape, the two
@@ -124,47 +134,121 @@ typedef struct {
     double C, h, hs, mean, se, exact, qerr, paper_sde, eq15, Lstar, dL, chain, cerr;
 } sgd_well;
 
-static sgd_well sgd_measure(run_ctx *run, double R, double C, long N, double eta, int B, long R_, int grid,
-                            int M, uint64_t data_stream, uint64_t stream, double *times)
+/* The data set of one well, its curvatures, and the exact-noise SDE's mean
+ * escape time (which caps the simulated escapes). */
+static void sgd_setup(run_ctx *run, sinwell *w, sgd_well *o, double R, double C, long N, double eta, int B,
+                      int grid, uint64_t data_stream)
 {
-    sgd_well o;
-    sinwell w;
-    int st = sinwell_init(&w, N, R, C, (uint64_t)run->seed, data_stream);
+    int st = sinwell_init(w, N, R, C, (uint64_t)run->seed, data_stream);
     if (st)
         run_fail(run, "cannot build the double-well data set (C = %g): %s", C, sgdn_strerror(st));
-    o.C = C, o.h = sinwell_hess(&w, 0), o.hs = sinwell_hess(&w, M_PI * R);
-    o.Lstar = sinwell_loss(&w, 0), o.dL = sinwell_loss(&w, M_PI * R) - o.Lstar;
-    if (!(o.h > 0) || !(o.hs < 0))
+    o->C = C, o->h = sinwell_hess(w, 0), o->hs = sinwell_hess(w, M_PI * R);
+    o->Lstar = sinwell_loss(w, 0), o->dL = sinwell_loss(w, M_PI * R) - o->Lstar;
+    if (!(o->h > 0) || !(o->hs < 0))
         run_fail(run, "the data set's loss is not a double well (C = %g)", C);
-    double cB = (double)(N - B) / ((double)B * (N - 1)), top = 2 * M_PI * R, eps = 1e-9 * top, e2;
-    sinwell_sde ex = {&w, eta, cB, o.h, 0}, pa = {&w, eta, 1.0 / B, o.h, 1};
-    diffusion1d dx = {sinwell_sde_drift, sinwell_sde_var, &ex}, dp = {sinwell_sde_drift, sinwell_sde_var, &pa};
-    if (diffusion1d_mfpt(&dx, 0, eps, top, grid, &o.exact, &o.qerr) ||
-        diffusion1d_mfpt(&dp, 0, eps, top, grid, &o.paper_sde, &e2))
+    double cB = (double)(N - B) / ((double)B * (N - 1)), top = 2 * M_PI * R, eps = 1e-9 * top;
+    sinwell_sde ex = {w, eta, cB, o->h, 0};
+    diffusion1d dx = {sinwell_sde_drift, sinwell_sde_var, &ex};
+    if (diffusion1d_mfpt(&dx, 0, eps, top, grid, &o->exact, &o->qerr))
         run_fail(run, "quadrature failed for the SGD double well (C = %g)", C);
-    st = sinwell_chain_mfpt(&w, eta, M, &o.chain, &o.cerr);
-    if (st)
-        run_fail(run, "the discrete chain's mean escape time failed (C = %g): %s", C, sgdn_strerror(st));
-    /* Eq. 15 per saddle; two saddles lead out of the well */
-    o.eq15 = 2 * sqrt(o.h * -o.hs) / (2 * M_PI) * pow(C, -(B / (eta * o.h) + 0.5));
-    long kmax = (long)(60 * o.exact / eta);
+}
+
+/* SGD escapes [i0, i1) of one well, replicate i on stream (seed, stream, i). */
+static void sgd_escapes(run_ctx *run, const sinwell *w, const sgd_well *o, double eta, int B, uint64_t stream,
+                        long i0, long i1, double *times)
+{
+    long kmax = (long)(60 * o->exact / eta);
     int failed = 0;
 #pragma omp parallel for schedule(dynamic) reduction(| : failed)
-    for (long i = 0; i < R_; i++) {
+    for (long i = i0; i < i1; i++) {
         rng_stream r;
         rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
-        times[i] = sinwell_escape(&w, eta, B, kmax, &r);
+        times[i] = sinwell_escape(w, eta, B, kmax, &r);
         failed |= times[i] < 0;
     }
     if (failed)
-        run_fail(run, "an SGD escape exceeded 60 times the exact-noise SDE's mean time (C = %g)", C);
-    stats_acc a;
-    stats_acc_init(&a);
-    for (long i = 0; i < R_; i++)
-        stats_acc_add(&a, times[i]);
-    o.mean = a.mean, o.se = stats_acc_se(&a);
-    sinwell_free(&w);
-    return o;
+        run_fail(run, "an SGD escape exceeded 60 times the exact-noise SDE's mean time (C = %g)", o->C);
+}
+
+/* The rest of a well's predictions (the paper's SDE, the discrete chain,
+ * Eq. 15) and the escapes' mean. */
+static void sgd_finish(run_ctx *run, sinwell *w, sgd_well *o, double R, double eta, int B, long R_, int grid,
+                       int M, const double *times)
+{
+    double top = 2 * M_PI * R, eps = 1e-9 * top, e2;
+    sinwell_sde pa = {w, eta, 1.0 / B, o->h, 1};
+    diffusion1d dp = {sinwell_sde_drift, sinwell_sde_var, &pa};
+    if (diffusion1d_mfpt(&dp, 0, eps, top, grid, &o->paper_sde, &e2))
+        run_fail(run, "quadrature failed for the SGD double well (C = %g)", o->C);
+    int st = sinwell_chain_mfpt(w, eta, M, &o->chain, &o->cerr);
+    if (st)
+        run_fail(run, "the discrete chain's mean escape time failed (C = %g): %s", o->C, sgdn_strerror(st));
+    /* Eq. 15 per saddle; two saddles lead out of the well */
+    o->eq15 = 2 * sqrt(o->h * -o->hs) / (2 * M_PI) * pow(o->C, -(B / (eta * o->h) + 0.5));
+    summarise(times, R_, &o->mean, &o->se);
+}
+
+/* The Monte Carlo work, one task per well: the SGD-noise SDE at every
+ * (family, ratio), Langevin per family, true SGD at every (family, ratio).
+ * Task k owns replicates [off, off + reps) of one numbering of all escapes,
+ * so that a shard (shard.h) is a contiguous range of it; replicate i of the
+ * task is on stream (seed, stream, i), whoever computes it. */
+typedef enum { T_SDE, T_LANGEVIN, T_SGD } task_kind;
+typedef struct {
+    task_kind kind;
+    int fam, j;
+    long reps, off;
+    uint64_t stream;
+} mc_task;
+
+typedef struct {
+    double h, temp, D, dt, seta;
+    long sN;
+    int B, grid;
+    const double *dLs, *Cs, *sCs;
+} rate_params;
+
+static well task_well(const rate_params *p, const mc_task *t)
+{
+    double dL = p->dLs[t->fam];
+    if (t->kind == T_LANGEVIN) /* L* does not enter −L' */
+        return (well){1.0, dL, 8 * dL / p->h, p->h, 0, p->D};
+    return (well){dL / (p->Cs[t->j] - 1), dL, 8 * dL / p->h, p->h, p->temp, 0};
+}
+
+/* The escapes of every task that fall in [lo, hi), into times[off + i]. */
+static void run_tasks(run_ctx *run, const rate_params *p, const mc_task *t, int nt, long lo, long hi,
+                      double *times)
+{
+    for (int k = 0; k < nt; k++) {
+        long i0 = (lo > t[k].off ? lo : t[k].off) - t[k].off;
+        long i1 = (hi < t[k].off + t[k].reps ? hi : t[k].off + t[k].reps) - t[k].off;
+        if (i0 >= i1)
+            continue;
+        if (t[k].kind == T_SGD) {
+            sinwell w;
+            sgd_well o;
+            sgd_setup(run, &w, &o, sqrt(p->dLs[t[k].fam] / 2), p->sCs[t[k].j], p->sN, p->seta, p->B, p->grid, 200);
+            sgd_escapes(run, &w, &o, p->seta, p->B, t[k].stream, i0, i1, times + t[k].off);
+            sinwell_free(&w);
+        } else {
+            well w = task_well(p, &t[k]);
+            esc e;
+            well_exact(run, &w, p->grid, &e);
+            escapes(run, &w, t[k].stream, i0, i1, p->dt, e.exact, times + t[k].off);
+        }
+        run_progress(run, "wells", (k + 1.0) / nt);
+    }
+}
+
+/* An SDE or Langevin well's summary from its task's escapes. */
+static esc well_result(run_ctx *run, const rate_params *p, const mc_task *t, const double *times)
+{
+    well w = task_well(p, t);
+    esc e;
+    well_exact(run, &w, p->grid, &e);
+    summarise(times + t->off, t->reps, &e.mean, &e.se);
+    return e;
 }
 
 /* Weighted least-squares slope of log(1/T) on log C and its SE; and the
@@ -208,7 +292,8 @@ int main(int argc, char **argv)
         {"Cs", OPT_LIST, &Cl, 1.01, 1e3, "barrier ratios L(theta_s)/L(theta*), comma-separated, increasing"},
         {"grid", OPT_INT, &grid, 100, 1e8, "quadrature grid intervals"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     const double *Cs = Cl.v;
     int nC = Cl.n;
     if (nC < 2 || nC > MAXC)
@@ -230,9 +315,26 @@ int main(int argc, char **argv)
 
     const double h = 1.0, dLs[NFAM] = {1.0, 2.0};
     const double temp = eta * h / Bsz, expo = Bsz / (eta * h) + 0.5; /* T and Eq. 15's exponent */
-    long nt = reps > lreps ? reps : lreps;
-    nt = nt > sreps ? nt : sreps;
-    double *times = SGDN_NEW(times, nt);
+    rate_params P = {h, temp, D, dt, seta, sN, (int)sB, (int)grid, dLs, Cs, sCs};
+    /* >>> snippet mori-rate-tasks */
+    mc_task task[NFAM * (2 * MAXC + 1)];
+    int nt = 0;
+    long total = 0;
+    for (int fam = 0; fam < NFAM; fam++) {
+        for (int j = 0; j < nC; j++, total += reps)
+            task[nt++] = (mc_task){T_SDE, fam, j, reps, total, 1 + (uint64_t)(fam * MAXC + j)};
+        task[nt++] = (mc_task){T_LANGEVIN, fam, 0, lreps, total, 100 + (uint64_t)fam};
+        total += lreps;
+    }
+    for (int fam = 0; fam < NFAM; fam++)
+        for (int j = 0; j < nS; j++, total += sreps)
+            task[nt++] = (mc_task){T_SGD, fam, j, sreps, total, 300 + (uint64_t)(fam * MAXC + j)};
+    double *times = SGDN_NEW(times, total);
+    long ilo, ihi;
+    shard_items(&run, &sh, total, &ilo, &ihi);
+    run_tasks(&run, &P, task, nt, ilo, ihi, times);
+    shard_gather(&run, &sh, times, sizeof *times); /* a shard writes its escapes and exits */
+    /* <<< snippet */
     esc sg[NFAM][MAXC], lg[NFAM];
     double k15[MAXC];
 
@@ -241,10 +343,11 @@ int main(int argc, char **argv)
     FILE *fl = run_open(&run, "_langevin.tsv",
                         "dL\tT_mean\tT_se\tkappa\tkappa_lo\tkappa_hi\tkappa_exact\tquad_err\tkappa_kramers");
     double z95 = stats_z_two_sided(0.05);
+    const mc_task *tk = task;
     for (int fam = 0; fam < NFAM; fam++) {
-        for (int j = 0; j < nC; j++) {
-            well w = {dLs[fam] / (Cs[j] - 1), dLs[fam], 8 * dLs[fam] / h, h, temp, 0};
-            sg[fam][j] = measure(&run, &w, 1 + (uint64_t)(fam * MAXC + j), reps, dt, (int)grid, times);
+        for (int j = 0; j < nC; j++, tk++) {
+            well w = task_well(&P, tk);
+            sg[fam][j] = well_result(&run, &P, tk, times);
             /* >>> snippet mori-rate-eq15 */
             k15[j] = sqrt(h * h / 2) / (2 * M_PI) * pow(Cs[j], -expo); /* Eq. 15, |h_s| = h* /2 */
             /* <<< snippet */
@@ -252,18 +355,15 @@ int main(int argc, char **argv)
             fprintf(f, "%g\t%.6g\t%g\t%.6g\t%.4g\t%.6g\t%.6g\t%.6g\t%.6g\t%.3g\t%.6g\n", dLs[fam], w.Lstar,
                     Cs[j], e->mean, e->se, 1 / e->mean, 1 / (e->mean + z95 * e->se),
                     1 / (e->mean - z95 * e->se), 1 / e->exact, e->qerr / (e->exact * e->exact), k15[j]);
-            run_progress(&run, "wells", (fam * (nC + 1) + j + 1.0) / (NFAM * (nC + 1)));
         }
         fprintf(f, "\n\n");
         /* Langevin: L* does not enter −L', so one run per family */
-        well w = {1.0, dLs[fam], 8 * dLs[fam] / h, h, 0, D};
-        lg[fam] = measure(&run, &w, 100 + (uint64_t)fam, lreps, dt, (int)grid, times);
+        lg[fam] = well_result(&run, &P, tk++, times);
         double kk = sqrt(h * h / 2) / (2 * M_PI) * exp(-dLs[fam] / D); /* Kramers */
         esc *e = &lg[fam];
         fprintf(fl, "%g\t%.6g\t%.4g\t%.6g\t%.6g\t%.6g\t%.6g\t%.3g\t%.6g\n", dLs[fam], e->mean, e->se, 1 / e->mean,
                 1 / (e->mean + z95 * e->se), 1 / (e->mean - z95 * e->se), 1 / e->exact,
                 e->qerr / (e->exact * e->exact), kk);
-        run_progress(&run, "wells", (fam + 1.0) / NFAM);
     }
     run_close(&run, f);
     run_close(&run, fl);
@@ -274,16 +374,18 @@ int main(int argc, char **argv)
                         "dL\tLstar\tC\tT_mean\tT_se\tkappa\tkappa_lo\tkappa_hi\tkappa_exact_sde\tquad_err"
                         "\tkappa_paper_sde\tkappa_eq15\th\th_s\tkappa_chain\tchain_err");
     for (int fam = 0; fam < NFAM; fam++) {
-        for (int j = 0; j < nS; j++) {
+        for (int j = 0; j < nS; j++, tk++) {
             sgd_well *o = &sw[fam][j];
-            *o = sgd_measure(&run, sqrt(dLs[fam] / 2), sCs[j], sN, seta, (int)sB, sreps, (int)grid, (int)chainM,
-                             200, 300 + (uint64_t)(fam * MAXC + j), times);
+            sinwell w;
+            double R = sqrt(dLs[fam] / 2);
+            sgd_setup(&run, &w, o, R, sCs[j], sN, seta, (int)sB, (int)grid, 200);
+            sgd_finish(&run, &w, o, R, seta, (int)sB, sreps, (int)grid, (int)chainM, times + tk->off);
+            sinwell_free(&w);
             /* κ per saddle: the well has two, so the escape time is 1/(2κ) */
             fprintf(fg, "%.4g\t%.6g\t%g\t%.6g\t%.4g\t%.6g\t%.6g\t%.6g\t%.6g\t%.3g\t%.6g\t%.6g\t%.5g\t%.5g\t%.6g\t%.3g\n",
                     o->dL, o->Lstar, o->C, o->mean, o->se, 0.5 / o->mean, 0.5 / (o->mean + z95 * o->se),
                     0.5 / (o->mean - z95 * o->se), 0.5 / o->exact, o->qerr / o->exact, 0.5 / o->paper_sde,
                     0.5 * o->eq15, o->h, o->hs, 0.5 / o->chain, o->cerr / o->chain);
-            run_progress(&run, "SGD wells", (fam * nS + j + 1.0) / (NFAM * nS));
         }
         fprintf(fg, "\n\n");
     }

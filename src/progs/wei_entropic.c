@@ -27,6 +27,7 @@
 #include "noisygd.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "err.h"
 #include "stats.h"
 
@@ -41,6 +42,15 @@ static const char *var_names[NVAR] = {"sgd", "thm1"};
 typedef struct {
     double plain, cv, th1sq, th1sq_th2;
 } chain_result;
+
+/* One work item (a chain of one variant) keeps one record of 2·ncp + 4
+ * doubles: its trajectory (θ1, θ2 at every checkpoint), then its
+ * chain_result. */
+static double *trajectory(double *rec, long ncp, long idx) { return rec + (size_t)idx * (2 * ncp + 4); }
+static chain_result *result(double *rec, long ncp, long idx)
+{
+    return (chain_result *)(trajectory(rec, ncp, idx) + 2 * ncp);
+}
 
 int main(int argc, char **argv)
 {
@@ -63,7 +73,8 @@ int main(int argc, char **argv)
         {"th1", OPT_DOUBLE, &p.th1, -10, 10, "start theta1"},
         {"th2", OPT_DOUBLE, &p.th2, -10, 10, "start theta2"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
 
     ngd_loss L;
     ngd_loss_init(&L, NGD_LOSS_ENTROPIC, p.alpha);
@@ -82,31 +93,22 @@ int main(int argc, char **argv)
     /* the recorded trajectories: every chain, every --every-th iteration */
     run_require_memory(&run, 16.0 * ((double)NVAR * R0 * ncp0 + ngd),
                        "--chains x (--burn + --meas) / --every (recorded trajectories)");
-    double *gd = SGDN_NEW(gd, (size_t)ngd * 2), th[2] = {p.th1, p.th2}, th2_half = 0;
-    for (long t = 0; t <= p.gdsteps; t++) {
-        if (t % p.every == 0)
-            gd[2 * (t / p.every)] = th[0], gd[2 * (t / p.every) + 1] = th[1];
-        if (t == p.gdsteps / 2)
-            th2_half = th[1];
-        if (t < p.gdsteps && ngd_step(&L, &none, eta, th, NULL, NULL))
-            run_fail(&run, "GD step failed");
-    }
-    double gd_slope = (th[1] - th2_half) / (double)(p.gdsteps - p.gdsteps / 2);
-
-    /* Noisy chains, each with its own stream (seed, 1 + variant, chain). */
-    long R = p.chains, S = p.burn + p.meas, ncp = S / p.every + 1;
-    double *traj = SGDN_NEW(traj, sgdn_mul((size_t)NVAR * R, (size_t)ncp * 2));
-    chain_result *res = SGDN_NEW(res, (size_t)NVAR * R);
+    /* Noisy chains: chain j of variant v is work item idx = vR + j, on its
+     * own stream (seed, 1 + v, j), so a shard (shard.h) computes a range. */
+    long R = p.chains, S = p.burn + p.meas, ncp = S / p.every + 1, lo, hi;
+    double *rec = SGDN_NEW(rec, sgdn_mul((size_t)NVAR * R, (size_t)ncp * 2 + 4));
     int failed = 0;
+    shard_items(&run, &sh, NVAR * R, &lo, &hi);
 #pragma omp parallel for schedule(dynamic)
-    for (long idx = 0; idx < NVAR * R; idx++) {
+    for (long idx = lo; idx < hi; idx++) {
         int v = (int)(idx / R);
         long j = idx % R;
         const ngd_noise *nz = &noises[v];
         rng_stream r;
         rng_init_sub(&r, (uint64_t)run.seed, 1 + (uint64_t)v, (uint64_t)j);
         double x[2] = {p.th1, p.th2}, xi[2], Y = 0, s_plain = 0, s_cv = 0, s_q = 0, s_q2 = 0;
-        double *tr = &traj[(size_t)idx * ncp * 2];
+        double *tr = trajectory(rec, ncp, idx);
+        chain_result *o = result(rec, ncp, idx);
         for (long t = 0; t <= S; t++) {
             if (t % p.every == 0)
                 tr[(t / p.every) * 2] = x[0], tr[(t / p.every) * 2 + 1] = x[1];
@@ -123,18 +125,32 @@ int main(int argc, char **argv)
             Y = (1 - eta * mhat) * Y - eta * xi[1]; /* E[Y] = 0: θ2 − Y estimates E[θ2] */
             /* <<< snippet */
         }
-        res[idx].plain = s_plain / p.meas, res[idx].cv = s_cv / p.meas;
-        res[idx].th1sq = s_q / p.meas, res[idx].th1sq_th2 = s_q2 / p.meas;
+        o->plain = s_plain / p.meas, o->cv = s_cv / p.meas;
+        o->th1sq = s_q / p.meas, o->th1sq_th2 = s_q2 / p.meas;
     }
     if (failed)
         run_fail(&run, "noise sampling failed (LAPACK)");
-    run_require_finite(&run, traj, (size_t)NVAR * R * ncp * 2, "noisy trajectories");
+    shard_gather(&run, &sh, rec, (2 * ncp + 4) * sizeof *rec); /* a shard writes its chains and exits */
+    for (long idx = 0; idx < NVAR * R; idx++)
+        run_require_finite(&run, trajectory(rec, ncp, idx), (size_t)ncp * 2, "noisy trajectories");
+
+    double *gd = SGDN_NEW(gd, (size_t)ngd * 2), th[2] = {p.th1, p.th2}, th2_half = 0;
+    for (long t = 0; t <= p.gdsteps; t++) {
+        if (t % p.every == 0)
+            gd[2 * (t / p.every)] = th[0], gd[2 * (t / p.every) + 1] = th[1];
+        if (t == p.gdsteps / 2)
+            th2_half = th[1];
+        if (t < p.gdsteps && ngd_step(&L, &none, eta, th, NULL, NULL))
+            run_fail(&run, "GD step failed");
+    }
+    double gd_slope = (th[1] - th2_half) / (double)(p.gdsteps - p.gdsteps / 2);
+
 
     stats_acc ap[NVAR], ac[NVAR], aq[NVAR], aq2[NVAR];
     for (int v = 0; v < NVAR; v++) {
         stats_acc_init(&ap[v]), stats_acc_init(&ac[v]), stats_acc_init(&aq[v]), stats_acc_init(&aq2[v]);
         for (long j = 0; j < R; j++) {
-            const chain_result *o = &res[(size_t)v * R + j];
+            const chain_result *o = result(rec, ncp, v * R + j);
             stats_acc_add(&ap[v], o->plain);
             stats_acc_add(&ac[v], o->cv);
             stats_acc_add(&aq[v], o->th1sq);
@@ -150,8 +166,8 @@ int main(int argc, char **argv)
     fprintf(f, "\n\n");
     for (int v = 0; v < NVAR; v++) {
         for (long k = 0; k < ncp; k++)
-            fprintf(f, "%ld\t%.6g\t%.6g\n", k * p.every, traj[((size_t)v * R * ncp + k) * 2],
-                    traj[((size_t)v * R * ncp + k) * 2 + 1]);
+            fprintf(f, "%ld\t%.6g\t%.6g\n", k * p.every, trajectory(rec, ncp, v * R)[k * 2],
+                    trajectory(rec, ncp, v * R)[k * 2 + 1]);
         fprintf(f, "\n\n");
     }
     for (int v = 0; v < NVAR; v++) {
@@ -159,7 +175,7 @@ int main(int argc, char **argv)
             stats_acc a;
             stats_acc_init(&a);
             for (long j = 0; j < R; j++)
-                stats_acc_add(&a, traj[(((size_t)v * R + j) * ncp + k) * 2 + 1]);
+                stats_acc_add(&a, trajectory(rec, ncp, v * R + j)[k * 2 + 1]);
             fprintf(f, "%ld\t%.9g\t%.6g\n", k * p.every, a.mean, stats_acc_se(&a));
         }
         fprintf(f, "\n\n");
@@ -224,6 +240,6 @@ int main(int argc, char **argv)
     run_value(&run, "gd-final", "%.3f", th[1]);
     run_value(&run, "gd-slope", "%.4g", gd_slope);
     run_value(&run, "z", "%.2f", z);
-    free(gd), free(traj), free(res);
+    free(gd), free(rec);
     return run_finish(&run);
 }

@@ -23,6 +23,7 @@
 #include "noisygd.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "err.h"
 #include "stats.h"
 
@@ -57,7 +58,8 @@ int main(int argc, char **argv)
         {"phi0", OPT_DOUBLE, &p.phi0, 0.1, 10, "start theta3"},
         {"phi1", OPT_DOUBLE, &p.phi1, 0.0, 10, "start theta4"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (p.etamax <= p.etamin)
         run_usage_error(&run, "--etamax must exceed --etamin");
 
@@ -74,11 +76,14 @@ int main(int argc, char **argv)
     for (int k = 0; k < K; k++)
         eta[k] = p.etamin + (p.etamax - p.etamin) * k / (K - 1);
 
-    /* Every (η, run) pair has its own stream (seed, 1 + k, j); results are
-     * stored per run and reduced in order below. */
+    /* Every (η, run) pair is work item idx = kR + j with its own stream
+     * (seed, 1 + k, j), so a shard (shard.h) computes a range of them; results
+     * are stored per run and reduced in order below. */
     int failed = 0;
+    long lo, hi;
+    shard_items(&run, &sh, K * R, &lo, &hi);
 #pragma omp parallel for schedule(dynamic, 4)
-    for (long idx = 0; idx < K * R; idx++) {
+    for (long idx = lo; idx < hi; idx++) {
         int k = (int)(idx / R);
         long j = idx % R;
         rng_stream r;
@@ -96,6 +101,7 @@ int main(int argc, char **argv)
     }
     if (failed)
         run_fail(&run, "noise sampling failed (LAPACK)");
+    shard_gather(&run, &sh, dT, sizeof *dT); /* a shard writes its runs and exits */
     run_require_finite(&run, dT, (size_t)K * R, "trace change");
 
     /* Predictions for each η: Theorem 1, −13η²c·window; the discrete

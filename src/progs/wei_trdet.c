@@ -26,6 +26,7 @@
 #include "noisygd.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "err.h"
 #include "stats.h"
 
@@ -45,6 +46,12 @@ typedef struct {
 typedef struct {
     double df[NF], pred0[NF], pred1[NF];
 } run_result;
+
+/* One work item (a run of one noise) keeps one record of 4·ncp + 3·NF
+ * doubles: its spectrum at the ncp checkpoints (T, Det, log Det, Σλ² each),
+ * then its run_result. */
+static double *spectra(double *rec, long ncp, long idx) { return rec + (size_t)idx * (4 * ncp + 3 * NF); }
+static run_result *result(double *rec, long ncp, long idx) { return (run_result *)(spectra(rec, ncp, idx) + 4 * ncp); }
 
 static void spectrum_fs(const ngd_loss *L, const double *th, double *out /* T, Det, logDet, sumsq */)
 {
@@ -76,7 +83,8 @@ int main(int argc, char **argv)
         {"phi0", OPT_DOUBLE, &p.phi0, -3, 3, "start theta3"},
         {"phi1", OPT_DOUBLE, &p.phi1, -3, 3, "start theta4"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (p.equil >= p.steps)
         run_usage_error(&run, "--equil must be less than --steps");
 
@@ -86,22 +94,25 @@ int main(int argc, char **argv)
                             {NGD_NOISE_THM2, p.ciso, NGD_F_LOGDET},
                             {NGD_NOISE_THM2, p.csumsq, NGD_F_SUMSQ}};
     long R = p.reps, S = p.steps, ncp = S / p.every + 1;
-    /* spectra[(s*R + j)*ncp + k][4]: T, Det, log Det, Σλ² at checkpoint k */
-    double *spec4 = SGDN_NEW(spec4, (size_t)NNOISE * R * ncp * 4);
-    run_result *res = SGDN_NEW(res, (size_t)NNOISE * R);
+    /* Run j of noise s is work item idx = sR + j, on its own stream
+     * (seed, 1 + s, j), so a shard (shard.h) computes a range of them. */
+    double *rec = SGDN_NEW(rec, sgdn_mul((size_t)NNOISE * R, 4 * ncp + 3 * NF));
     int failed = 0;
+    long lo, hi;
+    shard_items(&run, &sh, NNOISE * R, &lo, &hi);
 #pragma omp parallel for schedule(dynamic)
-    for (long idx = 0; idx < NNOISE * R; idx++) {
+    for (long idx = lo; idx < hi; idx++) {
         int s = (int)(idx / R);
         long j = idx % R;
         rng_stream r;
         rng_init_sub(&r, (uint64_t)run.seed, 1 + (uint64_t)s, (uint64_t)j);
         double th[4] = {0, 0, p.phi0, p.phi1}, f0[NF] = {0}, lam[2];
-        run_result *o = &res[idx];
+        run_result *o = result(rec, ncp, idx);
+        double *spec4 = spectra(rec, ncp, idx);
         memset(o, 0, sizeof *o);
         for (long t = 0; t <= S; t++) {
             if (t % p.every == 0)
-                spectrum_fs(&L, th, &spec4[((size_t)idx * ncp + t / p.every) * 4]);
+                spectrum_fs(&L, th, &spec4[(t / p.every) * 4]);
             if (t == p.equil || t == S) {
                 ngd_lambda(&L, th, lam, NULL, NULL);
                 for (int h = 0; h < NF; h++) {
@@ -128,7 +139,9 @@ int main(int argc, char **argv)
     }
     if (failed)
         run_fail(&run, "noise sampling failed (LAPACK)");
-    run_require_finite(&run, spec4, (size_t)NNOISE * R * ncp * 4, "spectrum");
+    shard_gather(&run, &sh, rec, (4 * ncp + 3 * NF) * sizeof *rec); /* a shard writes its runs and exits */
+    for (long idx = 0; idx < NNOISE * R; idx++)
+        run_require_finite(&run, spectra(rec, ncp, idx), (size_t)ncp * 4, "spectrum");
 
     /* Mean-field curves (φ fluctuations neglected) for the figure. */
     double *mf = SGDN_NEW(mf, (size_t)NNOISE * ncp * 4);
@@ -151,7 +164,7 @@ int main(int argc, char **argv)
             for (int q = 0; q < 3; q++)
                 stats_acc_init(&a[q]);
             for (long j = 0; j < R; j++) {
-                const double *v = &spec4[(((size_t)s * R + j) * ncp + k) * 4];
+                const double *v = spectra(rec, ncp, s * R + j) + k * 4;
                 stats_acc_add(&a[0], v[0]);
                 stats_acc_add(&a[1], v[1]);
                 stats_acc_add(&a[2], v[3]);
@@ -177,7 +190,7 @@ int main(int argc, char **argv)
             stats_acc am, a0, a1, ad;
             stats_acc_init(&am), stats_acc_init(&a0), stats_acc_init(&a1), stats_acc_init(&ad);
             for (long j = 0; j < R; j++) {
-                const run_result *o = &res[(size_t)s * R + j];
+                const run_result *o = result(rec, ncp, s * R + j);
                 stats_acc_add(&am, o->df[h]);
                 stats_acc_add(&a0, o->pred0[h]);
                 stats_acc_add(&a1, o->pred1[h]);
@@ -185,7 +198,7 @@ int main(int argc, char **argv)
             /* the ratio measured/predicted: SE of mean(df − ρ pred)/mean(pred) */
             double rho = am.mean / a1.mean;
             for (long j = 0; j < R; j++) {
-                const run_result *o = &res[(size_t)s * R + j];
+                const run_result *o = result(rec, ncp, s * R + j);
                 stats_acc_add(&ad, o->df[h] - rho * o->pred1[h]);
             }
             double se_rho = stats_acc_se(&ad) / fabs(a1.mean);
@@ -247,6 +260,6 @@ int main(int argc, char **argv)
     run_value(&run, "lam2", "%.3f", lam0[1]);
     run_value(&run, "zb", "%.2f", zb);
     run_value(&run, "zs", "%.2f", zs);
-    free(spec4), free(res), free(mf);
+    free(rec), free(mf);
     return run_finish(&run);
 }

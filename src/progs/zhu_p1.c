@@ -27,6 +27,7 @@
 #include "linalg.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "err.h"
 #include "stats.h"
 
@@ -48,6 +49,7 @@ static void dense_instance(const params *p, uint64_t seed, long i, instance *in)
 {
     rng_stream r;
     rng_init_sub(&r, seed, 1, (uint64_t)i);
+    memset(in, 0, sizeof *in); /* padding too: the record is written whole by a shard */
     int D = 10 + (int)rng_uniform_int(&r, (uint64_t)(p->dmax - 9));
     int k = 1 + (int)rng_uniform_int(&r, 5);
     double d = 0.5 + 2.0 * rng_uniform(&r), s = pow(10.0, -2.0 + 4.0 * rng_uniform(&r));
@@ -121,12 +123,43 @@ static double growth_meanfield(int D, int k, double d)
     return D * (1.0 / trH + (1.0 - 1.0 / trH) * (trH - 1.0) / (D - 1)) / trH;
 }
 
-static void part_a(const params *p, run_ctx *run)
+/* The work items, one numbering over both parts (shard.h): part A's
+ * instances 0 .. inst − 1, then part B's replicates, (d, D, rep) in that
+ * order; each on its own stream, so its record does not depend on who
+ * computes it. */
+typedef union {
+    instance in;             /* part A */
+    struct {
+        double ratio, bound; /* part B */
+    } g;
+} p1_item;
+
+static void part_a_items(const params *p, run_ctx *run, long lo, long hi, p1_item *it)
+{
+#pragma omp parallel for schedule(dynamic)
+    for (long i = lo < 0 ? 0 : lo; i < (hi < p->inst ? hi : p->inst); i++)
+        dense_instance(p, (uint64_t)run->seed, i, &it[i].in);
+}
+
+/* Part B's items q in [lo, hi) of its own numbering q = ((id·nD) + j)·R + rep. */
+static void part_b_items(const params *p, run_ctx *run, long lo, long hi, p1_item *it)
+{
+    long nD = p->dhi_exp - p->dlo_exp + 1, R = p->reps, n = p->ds.n * nD * R;
+#pragma omp parallel for schedule(dynamic)
+    for (long q = lo < 0 ? 0 : lo; q < (hi < n ? hi : n); q++) {
+        long rep = q % R, j = q / R % nD, id = q / R / nD;
+        int D = 1 << (p->dlo_exp + j);
+        rng_stream r;
+        rng_init_sub(&r, (uint64_t)run->seed, 100 + (uint64_t)(id * 64 + j), (uint64_t)rep);
+        it[q].g.ratio = growth_replicate(&r, D, (int)p->kb, p->ds.v[id], &it[q].g.bound);
+    }
+}
+
+static void part_a(const params *p, run_ctx *run, const p1_item *it)
 {
     instance *in = SGDN_NEW(in, p->inst);
-#pragma omp parallel for schedule(dynamic)
     for (long i = 0; i < p->inst; i++)
-        dense_instance(p, (uint64_t)run->seed, i, &in[i]);
+        in[i] = it[i].in;
     for (long i = 0; i < p->inst; i++)
         if (in[i].status)
             run_fail(run, "eigen-decomposition of instance %ld failed (LAPACK info %d)", i, in[i].status);
@@ -173,7 +206,7 @@ static void part_a(const params *p, run_ctx *run)
     free(in);
 }
 
-static void part_b(const params *p, run_ctx *run)
+static void part_b(const params *p, run_ctx *run, const p1_item *it)
 {
     int nd = p->ds.n, nD = (int)(p->dhi_exp - p->dlo_exp + 1), R = (int)p->reps, k = (int)p->kb;
     int nfit = (int)(p->dhi_exp - p->fit_from + 1);
@@ -186,12 +219,9 @@ static void part_b(const params *p, run_ctx *run)
         double *lm = SGDN_NEW(lm, nD);
         for (int j = 0; j < nD; j++) {
             int D = 1 << (p->dlo_exp + j);
-#pragma omp parallel for schedule(dynamic)
-            for (int rep = 0; rep < R; rep++) {
-                rng_stream r;
-                rng_init_sub(&r, (uint64_t)run->seed, 100 + (uint64_t)(id * 64 + j), (uint64_t)rep);
-                ratios[rep] = growth_replicate(&r, D, k, d, &bounds[rep]);
-            }
+            const p1_item *g = it + ((long)id * nD + j) * R;
+            for (int rep = 0; rep < R; rep++)
+                ratios[rep] = g[rep].g.ratio, bounds[rep] = g[rep].g.bound;
             double m = stats_mean(ratios, R), se = stats_se(ratios, R), mb = stats_mean(bounds, R);
             double mf = growth_meanfield(D, k, d);
             fprintf(f, "%.3f\t%d\t%.9g\t%.6g\t%.9g\t%.9g\t%.9g\n", d, D, m, se, mf, mb, pow(D, 2 * d - 1));
@@ -270,12 +300,22 @@ int main(int argc, char **argv)
         {"dhi", OPT_INT, &p.dhi_exp, 6, 24, "largest D = 2^dhi"},
         {"fitfrom", OPT_INT, &p.fit_from, 5, 24, "fit the exponent on D >= 2^fitfrom"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (p.dhi_exp <= p.dlo_exp || p.fit_from < p.dlo_exp || p.dhi_exp - p.fit_from < 2)
         run_usage_error(&run, "need dlo < dhi and dlo <= fitfrom <= dhi - 2");
     if ((1L << p.dlo_exp) <= p.kb)
         run_usage_error(&run, "--k must be below 2^dlo");
-    part_a(&p, &run);
-    part_b(&p, &run);
+    /* >>> snippet zhu-p1-shard */
+    long na = p.inst, nb = p.ds.n * (p.dhi_exp - p.dlo_exp + 1) * p.reps, lo, hi;
+    p1_item *it = SGDN_NEW0(it, na + nb); /* zeroed: records are written whole */
+    shard_items(&run, &sh, na + nb, &lo, &hi);
+    part_a_items(&p, &run, lo, hi, it);
+    part_b_items(&p, &run, lo - na, hi - na, it + na);
+    shard_gather(&run, &sh, it, sizeof *it); /* a shard writes its items and exits */
+    /* <<< snippet */
+    part_a(&p, &run, it);
+    part_b(&p, &run, it + na);
+    free(it);
     return run_finish(&run);
 }

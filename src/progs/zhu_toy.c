@@ -17,6 +17,7 @@
 #include "dynamics.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "err.h"
 #include "stats.h"
 
@@ -164,12 +165,26 @@ int main(int argc, char **argv)
         {"noise", OPT_DOUBLE, &p.noise, 0, 10, "E|ε|² of every noisy dynamic"},
         {"thresh", OPT_DOUBLE, &p.thresh, -10, 10, "success: both coordinates below this"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
 
     toy t;
     rng_stream r0;
     rng_init(&r0, (uint64_t)run.seed, 0);
     toy_make(&t, p.npoints, &r0);
+
+    /* Success rates: run j of dynamic d is work item d·runs + j, on stream
+     * (seed, 1 + kind, j), so a shard (shard.h) computes a range of them. */
+    int *ok = SGDN_NEW(ok, sgdn_mul(ND, p.runs));
+    long lo, hi;
+    shard_items(&run, &sh, ND * p.runs, &lo, &hi);
+#pragma omp parallel for schedule(dynamic, 16)
+    for (long i = lo; i < hi; i++) {
+        rng_stream r;
+        rng_init_sub(&r, (uint64_t)run.seed, 1 + (uint64_t)kinds[i / p.runs], (uint64_t)(i % p.runs));
+        ok[i] = toy_run(&t, &p, kinds[i / p.runs], &r, NULL);
+    }
+    shard_gather(&run, &sh, ok, sizeof *ok); /* a shard writes its runs and exits */
 
     /* loss surface for the contours */
     FILE *fc = run_open(&run, "-surface.tsv", "w1\tw2\tlog10_L");
@@ -209,25 +224,18 @@ int main(int argc, char **argv)
     run_close(&run, ft);
     free(traj);
 
-    /* success rates: run j of dynamic d uses stream (seed, 1 + kind, j) */
+    /* the successes of each dynamic, in run order */
     long succ[ND];
-    int *ok = SGDN_NEW(ok, p.runs);
     for (int d = 0; d < ND; d++) {
-#pragma omp parallel for schedule(dynamic, 16)
-        for (long j = 0; j < p.runs; j++) {
-            rng_stream r;
-            rng_init_sub(&r, (uint64_t)run.seed, 1 + (uint64_t)kinds[d], (uint64_t)j);
-            ok[j] = toy_run(&t, &p, kinds[d], &r, NULL);
-        }
+        const int *okd = ok + d * p.runs;
         succ[d] = 0;
         for (long j = 0; j < p.runs; j++) {
-            if (ok[j] < 0)
+            if (okd[j] < 0)
                 run_fail(&run, "%s: %s run %ld",
-                         ok[j] == -1 ? "diverged" : "noise construction failed (LAPACK)",
+                         okd[j] == -1 ? "diverged" : "noise construction failed (LAPACK)",
                          dyn_name(kinds[d]), j);
-            succ[d] += ok[j];
+            succ[d] += okd[j];
         }
-        run_progress(&run, "dynamics", (d + 1.0) / ND);
     }
     free(ok);
 

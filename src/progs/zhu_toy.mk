@@ -9,3 +9,4 @@ FIGCLAIMS_4 := ZHU-TOY
 FIGTITLE_4 := 2-D toy: escape success rates with 95% intervals; Tr(H_t Sigma_t) along one run
 FIGSECTION_4 := report/zhu-30-toy.tex
 TESTARGS_zhu_toy := --runs 20 --iters 50
+SHARDABLE += zhu_toy
