@@ -244,7 +244,7 @@ test-bad: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
 test: test-unit test-progs test-bad
 	@echo "all tests passed"
 
-# A single-node Slurm (slurm-wlm, munge) started in a scratch directory: two
+# A single-node Slurm (slurm-wlm, munge) started in a scratch directory: a few
 # figures' data through srun with SHARDS=4, compared byte for byte with a
 # local unsharded run.
 test-cluster: $(patsubst %,$(BIN)/%,$(PROGS))
