@@ -279,11 +279,11 @@ int main(int argc, char **argv)
     long kq = kh > 4 ? kh : 4;
     if (lsteps < kq)
         run_usage_error(&run, "--lanczos-steps must be at least max(--k-hessian, 4)");
+    /* the default path is not written back into the option, so that the
+     * data headers do not depend on the output directory */
     char tpath[1024];
-    if (!theta_path) {
-        snprintf(tpath, sizeof tpath, "%s/zhu_fm_gd.theta", run.outdir);
-        theta_path = tpath;
-    }
+    snprintf(tpath, sizeof tpath, "%s/zhu_fm_gd.theta", run.outdir);
+    const char *theta_file = theta_path ? theta_path : tpath;
 
     nn_net net;
     nn_zhu_cnn(&net);
@@ -291,7 +291,7 @@ int main(int argc, char **argv)
     fmnist_set train, test;
     double *theta0 = SGDN_NEW(theta0, D);
     char err[1024];
-    if (fmdyn_task_load(datadir, (int)ntrain, (int)ncorrupt, (int)ntest, (uint64_t)run.seed, theta_path,
+    if (fmdyn_task_load(datadir, (int)ntrain, (int)ncorrupt, (int)ntest, (uint64_t)run.seed, theta_file,
                         D, &train, &test, theta0, err, sizeof err))
         run_fail(&run, "%s", err);
     shared s = {.net = &net, .D = D, .train = {train.x, train.y, NULL, train.n},

@@ -167,18 +167,18 @@ int main(int argc, char **argv)
     run_parse(&run, spec);
     if (ncorrupt > ntrain)
         run_usage_error(&run, "--ncorrupt must not exceed --ntrain");
+    /* the default path is not written back into the option, so that the
+     * data headers do not depend on the output directory */
     char tpath[1024];
-    if (!theta_path) {
-        snprintf(tpath, sizeof tpath, "%s/zhu_fm_gd.theta", run.outdir);
-        theta_path = tpath;
-    }
+    snprintf(tpath, sizeof tpath, "%s/zhu_fm_gd.theta", run.outdir);
+    const char *theta_file = theta_path ? theta_path : tpath;
     nn_net net;
     nn_zhu_cnn(&net);
     size_t D = net.D;
     fmnist_set train, test;
     double *theta0 = SGDN_NEW(theta0, D);
     char err[1024];
-    if (fmdyn_task_load(datadir, (int)ntrain, (int)ncorrupt, (int)ntest, (uint64_t)run.seed, theta_path, D,
+    if (fmdyn_task_load(datadir, (int)ntrain, (int)ncorrupt, (int)ntest, (uint64_t)run.seed, theta_file, D,
                         &train, &test, theta0, err, sizeof err))
         run_fail(&run, "%s", err);
 
