@@ -144,8 +144,8 @@ int main(int argc, char **argv)
               "ZHU-FM-SPEC/NOISE: projection coefficient, Tr(H Sigma) and noise vs gradient along SGD from theta*_GD",
               argc, argv);
     int ci = run.ci;
-    long ntrain = ci ? 200 : 1200, ncorrupt = ci ? 33 : 200, ntest = ci ? 2000 : 10000, iters = ci ? 1000 : 5000;
-    long seeds = ci ? 2 : 5, m = 20, probes = ci ? 4 : 8, lsteps = ci ? 12 : 16;
+    long ntrain = ci ? 200 : 1200, ncorrupt = ci ? 33 : 200, ntest = ci ? 2000 : 10000, iters = ci ? 1000 : 4000;
+    long seeds = ci ? 2 : 5, m = 20, probes = ci ? 4 : 6, lsteps = ci ? 12 : 16;
     long npts = ci ? 6 : 10, norm_every = ci ? 50 : 100;
     double lr = 0.07;
     const char *datadir = NULL, *theta_path = NULL;
