@@ -22,6 +22,7 @@ plot f u 1:($4 > 0 ? $4 : 1/0) w p lt 1 pt 7 ps 0.25 title "λ_k/λ_1", \
      0.01 w l lc rgb "#777777" dt 3 title "1 % (paper, k ≈ 140)"
 set yrange [*:*]
 set logscale x
+set autoscale xfix
 set xlabel "SGD iteration t + 1"
 set ylabel "projection coefficient"
 lo(m, e) = m - e > 0 ? m - e : m / 10
