@@ -43,7 +43,7 @@ double fmdyn_sharpness(nn_eval *e, size_t D, const double *theta, nn_data d, dou
         rng_normal_fill(&r, nu, D);
         for (size_t k = 0; k < D; k++)
             tp[k] = theta[k] + delta * nu[k], tm[k] = theta[k] - delta * nu[k];
-        /* ±ν: the first-order term ∇L·ν cancels in the pair's mean */
+        /* θ + δz and θ − δz: the first-order term ∇L·δz cancels in the pair's mean */
         s[p] = 0.5 * (nn_loss_grad(e, tp, d, NULL, NULL) + nn_loss_grad(e, tm, d, NULL, NULL)) - L0;
     }
     /* <<< snippet */
