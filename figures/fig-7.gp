@@ -3,7 +3,7 @@
 # iteration, mean over the runs with a ±1 SE band (GD: one deterministic
 # run; its sharpness band is the Monte Carlo SE).  Colours: the same for
 # each dynamic in fig-7 and fig-8.
-figheight = 2.5
+figheight = 3.0
 load "figures/style.gp"
 cols = "#000000 #999999 #56B4E9 #CC79A7 #E69F00 #009E73 #0072B2 #D55E00"
 dts = "2 3 4 5 1 1 1 1"
@@ -15,7 +15,9 @@ set style fill transparent solid 0.18 noborder
 set multiplot layout 1,3
 set xlabel "iteration t from θ*_{GD}"
 set ylabel "training accuracy (%)"
-set key bottom left font ",7" samplen 1.5 spacing 0.85 opaque
+# one legend for all panels, below them
+set bmargin at screen 0.33
+set key at screen 0.5, screen 0.005 center bottom horizontal maxrows 2 font ",8" samplen 2.5 width 1 noopaque
 plot for [d=0:7] tr index d u 2:($3-$4):($3+$4) w filledcurves lc rgb word(cols,d+1) notitle, \
      for [d=0:7] tr index d u 2:3 w l lw 1.1 dt int(word(dts,d+1)) lc rgb word(cols,d+1) title name(d)
 set ylabel "test accuracy (%)"

@@ -2,7 +2,7 @@
 # SGD noise norm √E|g_B − ∇L|² = √Tr Σ_sgd along SGD from θ*_GD (mean over
 # the runs, ±1 SE bands); middle and right, the first iterations of the
 # eight dynamics of fig-7 (same colours): training and test accuracy.
-figheight = 2.5
+figheight = 3.0
 load "figures/style.gp"
 cols = "#000000 #999999 #56B4E9 #CC79A7 #E69F00 #009E73 #0072B2 #D55E00"
 dts = "2 3 4 5 1 1 1 1"
@@ -13,6 +13,7 @@ te = datadir."/zhu_fm_dyn-test.tsv"
 early = system("awk -F'\t' '$1==\"early\"{print $2}' ".datadir."/zhu_fm_dyn.vals.tsv")+0
 set style fill transparent solid 0.2 noborder
 set multiplot layout 1,3
+set bmargin at screen 0.33
 set xlabel "SGD iteration t from θ*_{GD}"
 set ylabel "norm (gradient units)"
 set logscale y
@@ -28,7 +29,8 @@ set format y "%g"
 set xrange [0:early]
 set xlabel "iteration t from θ*_{GD}"
 set ylabel "training accuracy (%)"
-set key bottom left font ",7" samplen 1.5 spacing 0.85 opaque
+# one legend for the dynamics, below the panels
+set key at screen 0.5, screen 0.005 center bottom horizontal maxrows 2 font ",8" samplen 2.5 width 1 noopaque
 plot for [d=0:7] tr index d u 2:($3-$4):($3+$4) w filledcurves lc rgb word(cols,d+1) notitle, \
      for [d=0:7] tr index d u 2:3 w l lw 1.1 dt int(word(dts,d+1)) lc rgb word(cols,d+1) title name(d)
 unset key
