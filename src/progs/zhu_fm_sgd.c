@@ -313,6 +313,19 @@ int main(int argc, char **argv)
     run_value(&run, "ahatD0", "%.0f", mean[Q_AHAT] * D);
     run_value(&run, "ahatD-min-lo", "%.0f", pow(10.0, minlad));
     run_value(&run, "lambda1-0", "%.3g", mean[Q_LAM1]);
+    double lmax = 0.0;
+    long tmax = 0;
+    for (long p = 0; p < np; p++)
+        if (mean[p * NQ + Q_LAM1] > lmax)
+            lmax = mean[p * NQ + Q_LAM1], tmax = pts[p];
+    run_value(&run, "lambda1-max", "%.3g", lmax);
+    run_value(&run, "lambda1-max-t", "%ld", tmax);
+    run_value(&run, "two-over-eta", "%.3g", 2.0 / lr);
+    double lomax = 0.0, amin = 1.0;
+    for (long p = 0; p < np; p++)
+        lomax = fmax(lomax, mean[p * NQ + Q_LOSS]), amin = fmin(amin, mean[p * NQ + Q_TEST]);
+    run_value(&run, "loss-max", "%.2g", lomax);
+    run_value(&run, "test-min", "%.1f", 100 * amin);
     run_value(&run, "trH0", "%.3g", mean[Q_TRH]);
     run_value(&run, "trS0", "%.3g", mean[Q_TRS]);
     run_value(&run, "trHS0", "%.3g", mean[Q_THS]);
