@@ -244,8 +244,8 @@ int main(int argc, char **argv)
     int ci = run.ci;
     long ntrain = ci ? 200 : 1200, ncorrupt = ci ? 33 : 200, ntest = ci ? 2000 : 10000;
     long iters = ci ? 60 : 120, seeds = ci ? 2 : 5, m = 20, refresh = 10, kl = 20, kh = 20;
-    long early = ci ? 20 : 50, log_every = 10, early_test = 5, test_every = ci ? 20 : 25;
-    long sharp_every = ci ? 30 : 60, pairs = ci ? 10 : 30, lsteps = ci ? 40 : 60;
+    long early = ci ? 20 : 50, log_every = 10, early_test = 5, test_every = ci ? 20 : 35;
+    long sharp_every = ci ? 30 : 60, pairs = ci ? 10 : 25, lsteps = ci ? 40 : 60;
     double lr = 0.07, sigma = 1e-3, delta = 0.01;
     const char *datadir = NULL, *theta_path = NULL;
     opts_spec spec[] = {
