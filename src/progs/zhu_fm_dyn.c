@@ -1,0 +1,509 @@
+/* zhu_fm_dyn — ZHU-FM-DYN: the eight dynamics of Zhu et al. (ICML 2019,
+ * Table 1, §5.3, Fig. 3 and App. C.2/D.3) started from the sharp minimum
+ * θ*_GD of the corrupted Fashion-MNIST task (written by zhu_fm_gd).
+ *
+ * Every dynamic is θ ← θ − η∇L(θ) + ηε with η = 0.07 (SGD: θ ← θ − η g_B,
+ * a minibatch of m = 20 drawn with replacement).  The noise ε of the GLD
+ * variants comes from dynamics.h: Σ_sgd from the exact per-sample gradients
+ * at the current θ, re-estimated every `refresh` iterations; the Hessian's
+ * top-k eigenpairs tracked by one warm-started subspace-iteration step
+ * (k exact HVPs) per refresh, from a Lanczos start at θ*_GD; GLD dynamic,
+ * Hessian and 1st eigvec scaled to SGD's E|ε|² = Tr Σ_sgd (Eq. 14).
+ * Along each run: training loss and accuracy, test accuracy, and the
+ * expected sharpness (antithetic estimator, fmdyn.h).  Each stochastic
+ * dynamic runs `seeds` times (OpenMP across runs, results in fixed order).
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dynamics.h"
+#include "err.h"
+#include "fmdyn.h"
+#include "nn.h"
+#include "rng.h"
+#include "run.h"
+#include "spectral.h"
+
+/* what every run shares (read only inside the parallel region) */
+typedef struct {
+    const nn_net *net;
+    size_t D;
+    nn_data train, test;
+    const double *theta0;
+    const double *Q0;      /* D × kq: top Hessian eigenvectors at θ*_GD (Lanczos) */
+    size_t kq;
+    dyn_config cfg;
+    long iters, m, refresh, early, log_every, early_test, test_every, sharp_every, pairs;
+    double lr, delta;
+    uint64_t seed;
+} shared;
+
+/* one run's record at the log points */
+typedef struct {
+    dyn_kind kind;
+    int rep;
+    double *loss, *train_acc, *test_acc, *sharp, *sharp_se;
+    double noise_sq0;  /* E|ηε|²/η² at the first refresh */
+    double hres, hres_all; /* largest Ritz residual / λ1 of the tracked top pair, of all pairs */
+    int bad;           /* diverged / solver failure */
+} record;
+
+static int is_train_pt(const shared *s, long t)
+{
+    return t <= s->early || t % s->log_every == 0 || t == s->iters;
+}
+static int is_test_pt(const shared *s, long t)
+{
+    return (t <= s->early && t % s->early_test == 0) || t % s->test_every == 0 || t == s->iters;
+}
+static int is_sharp_pt(const shared *s, long t)
+{
+    return t % s->sharp_every == 0 || t == s->iters;
+}
+static long count_pts(const shared *s, int (*is)(const shared *, long))
+{
+    long n = 0;
+    for (long t = 0; t <= s->iters; t++)
+        n += is(s, t);
+    return n;
+}
+
+static int needs_sigma(dyn_kind k)
+{
+    return k == DYN_GLD_DYNAMIC || k == DYN_GLD_DIAG || k == DYN_GLD_LEADING ||
+           k == DYN_GLD_HESSIAN || k == DYN_GLD_EIGVEC1;
+}
+static size_t hess_rank(const shared *s, dyn_kind k)
+{
+    return k == DYN_GLD_HESSIAN ? s->cfg.k_hessian : k == DYN_GLD_EIGVEC1 ? 4 : 0;
+}
+
+/* One dynamic from θ*_GD; rep selects the random streams. */
+static void run_one(const shared *s, record *rec)
+{
+    size_t D = s->D, N = (size_t)s->train.n;
+    dyn_kind kind = rec->kind;
+    nn_eval *e = nn_eval_new(s->net);
+    double *theta = SGDN_NEW(theta, D), *g = SGDN_NEW(g, D), *eps = SGDN_NEW(eps, D);
+    memcpy(theta, s->theta0, D * sizeof *theta);
+    rng_stream r;
+    rng_init(&r, s->seed, 1000 + 100 * (uint64_t)kind + (uint64_t)rec->rep);
+    double *G = needs_sigma(kind) ? SGDN_NEW(G, sgdn_mul(N, D)) : NULL;
+    dyn_sigma sig = {0};
+    size_t kh = hess_rank(s, kind);
+    dyn_hess h = {0};
+    double *Q = NULL, *resid = NULL;
+    if (kh) {
+        dyn_hess_alloc(&h, D, kh);
+        Q = SGDN_NEW(Q, D * kh), resid = SGDN_NEW(resid, kh);
+        for (size_t i = 0; i < D; i++) /* warm start: the Lanczos vectors at θ*_GD */
+            memcpy(Q + i * kh, s->Q0 + i * s->kq, kh * sizeof *Q);
+    }
+    dyn_noise nz;
+    dyn_noise_init(&nz);
+    if ((kind == DYN_GD || kind == DYN_GLD_CONST) && dyn_noise_prepare(&nz, kind, &s->cfg, D, NULL, NULL))
+        rec->bad = 1;
+    size_t *idx = SGDN_NEW(idx, s->m);
+    long ptr = 0, pte = 0, pts = 0;
+    for (long t = 0; t <= s->iters && !rec->bad; t++) {
+        if (t % s->refresh == 0 && (G || kh)) {
+            if (G) {
+                nn_grad_per_sample(e, theta, s->train, G, NULL);
+                if (t == 0)
+                    dyn_sigma_from_grads(&sig, D, N, G, s->m);
+                else
+                    dyn_sigma_update(&sig, G);
+            }
+            if (kh) {
+                /* >>> snippet zhu-fm-dyn-hessian */
+                fmdyn_hess hc = {e, theta, s->train};
+                nn_hvp_prepare(e, theta, s->train); /* kh HVPs at one θ */
+                int rc = fmdyn_subspace_step(D, fmdyn_hess_op, &hc, kh, Q, h.lam, h.U, resid);
+                nn_hvp_release(e);
+                /* <<< snippet */
+                if (rc)
+                    rec->bad = 1;
+                rec->hres = fmax(rec->hres, resid[0] / fabs(h.lam[0]));
+                for (size_t j = 0; j < (kind == DYN_GLD_EIGVEC1 ? 1 : kh); j++)
+                    rec->hres_all = fmax(rec->hres_all, resid[j] / fabs(h.lam[0]));
+            }
+            if (rec->bad || dyn_noise_prepare(&nz, kind, &s->cfg, D, &sig, kh ? &h : NULL)) {
+                rec->bad = 1;
+                break;
+            }
+            if (t == 0)
+                rec->noise_sq0 = nz.expected_sq;
+        }
+        double loss;
+        long correct = 0;
+        if (kind == DYN_SGD) {
+            for (long b = 0; b < s->m; b++)
+                idx[b] = (size_t)rng_uniform_int(&r, N);
+            nn_loss_grad(e, theta, (nn_data){s->train.x, s->train.y, idx, (int)s->m}, g, NULL);
+            loss = is_train_pt(s, t) ? nn_loss_grad(e, theta, s->train, NULL, &correct) : 0.0;
+        } else
+            loss = nn_loss_grad(e, theta, s->train, g, &correct);
+        if (!isfinite(loss)) {
+            rec->bad = 1;
+            break;
+        }
+        if (is_train_pt(s, t))
+            rec->loss[ptr] = loss, rec->train_acc[ptr++] = (double)correct / N;
+        if (is_test_pt(s, t)) {
+            long ct = 0;
+            nn_loss_grad(e, theta, s->test, NULL, &ct);
+            rec->test_acc[pte++] = (double)ct / s->test.n;
+        }
+        if (is_sharp_pt(s, t)) {
+            /* the same ν_p at every θ (common random numbers): differences
+             * between dynamics and times are not blurred by the draws */
+            rec->sharp[pts] = t == 0 ? NAN
+                                     : fmdyn_sharpness(e, D, theta, s->train, s->delta, (int)s->pairs,
+                                                       s->seed, 7, &rec->sharp_se[pts], NULL);
+            pts++;
+        }
+        if (t == s->iters)
+            break;
+        /* >>> snippet zhu-fm-dyn-step */
+        if (kind == DYN_SGD)
+            for (size_t k = 0; k < D; k++)
+                theta[k] -= s->lr * g[k];               /* θ ← θ − η g_B */
+        else {
+            dyn_noise_draw(&nz, &r, eps);
+            for (size_t k = 0; k < D; k++)
+                theta[k] += s->lr * (eps[k] - g[k]);    /* θ ← θ − η∇L + ηε */
+        }
+        /* <<< snippet */
+    }
+    dyn_noise_free(&nz);
+    if (G)
+        dyn_sigma_free(&sig);
+    if (kh)
+        dyn_hess_free(&h);
+    free(G), free(Q), free(resid), free(idx), free(theta), free(g), free(eps);
+    nn_eval_free(e);
+}
+
+/* mean and standard error over n values x[j*stride] */
+static void mse(const double *x, int n, size_t stride, double *m, double *se)
+{
+    double a = 0.0, b = 0.0;
+    for (int j = 0; j < n; j++)
+        a += x[j * stride];
+    a /= n;
+    for (int j = 0; j < n; j++)
+        b += (x[j * stride] - a) * (x[j * stride] - a);
+    *m = a;
+    *se = n > 1 ? sqrt(b / (n - 1) / n) : 0.0;
+}
+
+
+/* One file of a series: per dynamic (a gnuplot index block, in dyn_kind
+ * order) and log point, the mean over the runs of the record array at
+ * offset off, its standard error over the runs, and the mean Monte Carlo
+ * SE of the array at seoff (0: none). */
+static void write_series(run_ctx *run, const char *suffix, const char *col, record *recs, int nrec,
+                         const shared *s, int (*is)(const shared *, long), size_t off, size_t seoff,
+                         double scale)
+{
+    char hdr[256];
+    snprintf(hdr, sizeof hdr, "dyn\titer\t%s\t%s_se\t%s_mcse", col, col, col);
+    FILE *f = run_open(run, suffix, hdr);
+    for (int k = 0; k < DYN_COUNT; k++) {
+        record *rk[64];
+        int n = 0;
+        for (int j = 0; j < nrec; j++)
+            if ((int)recs[j].kind == k)
+                rk[n++] = &recs[j];
+        long p = 0;
+        for (long t = 0; t <= s->iters; t++) {
+            if (!is(s, t))
+                continue;
+            double v[64], m, se, mc = 0.0;
+            for (int j = 0; j < n; j++) {
+                v[j] = (*(double **)((char *)rk[j] + off))[p];
+                if (seoff)
+                    mc += (*(double **)((char *)rk[j] + seoff))[p] / n;
+            }
+            mse(v, n, 1, &m, &se);
+            fprintf(f, "%s\t%ld\t%.8g\t%.4g\t%.4g\n", dyn_key(k), t, scale * m, scale * se, scale * mc);
+            p++;
+        }
+        fprintf(f, "\n\n");
+    }
+    run_close(run, f);
+}
+
+int main(int argc, char **argv)
+{
+    run_ctx run;
+    run_begin(&run, "zhu_fm_dyn",
+              "ZHU-FM-DYN: the eight dynamics from theta*_GD, accuracy and expected sharpness", argc, argv);
+    int ci = run.ci;
+    long ntrain = ci ? 200 : 1200, ncorrupt = ci ? 33 : 200, ntest = ci ? 2000 : 10000;
+    long iters = ci ? 60 : 120, seeds = ci ? 2 : 5, m = 20, refresh = 10, kl = 20, kh = 20;
+    long early = ci ? 20 : 50, log_every = 10, early_test = 5, test_every = ci ? 20 : 35;
+    long sharp_every = ci ? 30 : 60, pairs = ci ? 10 : 25, lsteps = ci ? 40 : 60;
+    double lr = 0.07, sigma = 1e-3, delta = 0.01;
+    const char *datadir = NULL, *theta_path = NULL;
+    opts_spec spec[] = {
+        {"theta", OPT_STRING, &theta_path, 0, 0, "theta*_GD from zhu_fm_gd (default <outdir>/zhu_fm_gd.theta)"},
+        {"ntrain", OPT_INT, &ntrain, 10, 60000, "training images (as zhu_fm_gd, same --seed)"},
+        {"ncorrupt", OPT_INT, &ncorrupt, 0, 60000, "of them with a wrong label (as zhu_fm_gd)"},
+        {"ntest", OPT_INT, &ntest, 1, 10000, "test images (the first of the test split)"},
+        {"iters", OPT_INT, &iters, 1, 1e6, "iterations of every dynamic"},
+        {"seeds", OPT_INT, &seeds, 1, 64, "runs of every stochastic dynamic"},
+        {"lr", OPT_DOUBLE, &lr, 1e-6, 10, "learning rate eta"},
+        {"batch", OPT_INT, &m, 1, 60000, "SGD batch size m"},
+        {"sigma", OPT_DOUBLE, &sigma, 0, 10, "GLD const noise sd"},
+        {"k-leading", OPT_INT, &kl, 1, 1000, "GLD leading: top-k of Sigma_sgd"},
+        {"k-hessian", OPT_INT, &kh, 1, 1000, "GLD Hessian: top-k of H"},
+        {"refresh", OPT_INT, &refresh, 1, 1e6, "iterations between re-estimates of Sigma_sgd and H"},
+        {"lanczos-steps", OPT_INT, &lsteps, 1, 11330, "Lanczos steps for H's top-k at theta*_GD"},
+        {"early", OPT_INT, &early, 0, 1e6, "log every iteration up to this one"},
+        {"log-every", OPT_INT, &log_every, 1, 1e6, "iterations between training-set rows later"},
+        {"early-test-every", OPT_INT, &early_test, 1, 1e6, "iterations between test rows up to --early"},
+        {"test-every", OPT_INT, &test_every, 1, 1e6, "iterations between test rows later"},
+        {"sharp-every", OPT_INT, &sharp_every, 1, 1e6, "iterations between sharpness estimates"},
+        {"pairs", OPT_INT, &pairs, 2, 1e6, "antithetic pairs per sharpness estimate (M = 2 pairs)"},
+        {"delta", OPT_DOUBLE, &delta, 1e-8, 1, "sharpness perturbation sd"},
+        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        {0}};
+    run_parse(&run, spec);
+    if (ncorrupt > ntrain)
+        run_usage_error(&run, "--ncorrupt must not exceed --ntrain");
+    if (kl >= ntrain)
+        run_usage_error(&run, "--k-leading must be below --ntrain");
+    long kq = kh > 4 ? kh : 4;
+    if (lsteps < kq)
+        run_usage_error(&run, "--lanczos-steps must be at least max(--k-hessian, 4)");
+    /* the default path is not written back into the option, so that the
+     * data headers do not depend on the output directory */
+    char tpath[1024];
+    snprintf(tpath, sizeof tpath, "%s/zhu_fm_gd.theta", run.outdir);
+    const char *theta_file = theta_path ? theta_path : tpath;
+
+    nn_net net;
+    nn_zhu_cnn(&net);
+    size_t D = net.D;
+    fmnist_set train, test;
+    double *theta0 = SGDN_NEW(theta0, D);
+    char err[1024];
+    if (fmdyn_task_load(datadir, (int)ntrain, (int)ncorrupt, (int)ntest, (uint64_t)run.seed, theta_file,
+                        D, &train, &test, theta0, err, sizeof err))
+        run_fail(&run, "%s", err);
+    shared s = {.net = &net, .D = D, .train = {train.x, train.y, NULL, train.n},
+                .test = {test.x, test.y, NULL, test.n}, .theta0 = theta0, .kq = (size_t)kq,
+                .cfg = dyn_config_paper(sigma * sigma, (size_t)kl, (size_t)kh), .iters = iters,
+                .m = m, .refresh = refresh, .early = early, .log_every = log_every,
+                .early_test = early_test, .test_every = test_every, .sharp_every = sharp_every,
+                .pairs = pairs, .lr = lr, .delta = delta, .seed = (uint64_t)run.seed};
+
+    /* shared start: H's top eigenpairs at θ*_GD, Σ_sgd's trace, the sharpness */
+    nn_eval *e = nn_eval_new(&net);
+    double *Q0 = SGDN_NEW(Q0, D * kq), *lam0 = SGDN_NEW(lam0, kq), *res0 = SGDN_NEW(res0, kq);
+    fmdyn_hess hc = {e, theta0, s.train};
+    rng_stream r;
+    rng_init(&r, (uint64_t)run.seed, 3);
+    nn_hvp_prepare(e, theta0, s.train);
+    int took = spectral_lanczos(D, fmdyn_hess_op, &hc, (int)kq, (int)lsteps, &r, lam0, Q0, res0);
+    nn_hvp_release(e);
+    if (took < 0)
+        run_fail(&run, "Lanczos failed at theta*_GD");
+    s.Q0 = Q0;
+    double *G0 = SGDN_NEW(G0, sgdn_mul(train.n, D));
+    nn_grad_per_sample(e, theta0, s.train, G0, NULL);
+    dyn_sigma sig0;
+    dyn_sigma_from_grads(&sig0, D, (size_t)train.n, G0, m);
+    double trS0 = dyn_sigma_trace(&sig0);
+    dyn_sigma_free(&sig0);
+    free(G0);
+    double sh0_se, L0, sh0 = fmdyn_sharpness(e, D, theta0, s.train, delta, (int)pairs, s.seed, 7,
+                                             &sh0_se, &L0);
+    double pl_se, pl = nn_expected_sharpness(e, theta0, s.train, delta, (int)(2 * pairs), s.seed, 8,
+                                             &pl_se);
+    long c0 = 0;
+    nn_loss_grad(e, theta0, s.test, NULL, &c0);
+    double acc0 = (double)c0 / test.n;
+    nn_eval_free(e);
+
+    /* the runs: GD once (deterministic), every other dynamic `seeds` times;
+     * the most expensive first so that the threads finish together */
+    static const dyn_kind order[DYN_COUNT] = {DYN_GLD_HESSIAN, DYN_GLD_LEADING, DYN_GLD_EIGVEC1,
+                                              DYN_GLD_DIAG, DYN_GLD_DYNAMIC, DYN_GLD_CONST,
+                                              DYN_SGD, DYN_GD};
+    int nrec = 0;
+    record *recs = SGDN_NEW0(recs, DYN_COUNT * seeds);
+    long ntr = count_pts(&s, is_train_pt), nte = count_pts(&s, is_test_pt),
+         nsh = count_pts(&s, is_sharp_pt);
+    for (int o = 0; o < DYN_COUNT; o++)
+        for (int rep = 0; rep < (order[o] == DYN_GD ? 1 : seeds); rep++) {
+            record *c = &recs[nrec++];
+            c->kind = order[o], c->rep = rep;
+            c->loss = SGDN_NEW(c->loss, ntr), c->train_acc = SGDN_NEW(c->train_acc, ntr);
+            c->test_acc = SGDN_NEW(c->test_acc, nte);
+            c->sharp = SGDN_NEW(c->sharp, nsh), c->sharp_se = SGDN_NEW0(c->sharp_se, nsh);
+        }
+    int done = 0;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int j = 0; j < nrec; j++) {
+        run_one(&s, &recs[j]);
+#pragma omp critical
+        run_progress(&run, "dynamics", (double)++done / nrec);
+    }
+    for (int j = 0; j < nrec; j++) {
+        if (recs[j].bad)
+            run_fail(&run, "%s (run %d) diverged or its eigen-solver failed", dyn_name(recs[j].kind),
+                     recs[j].rep);
+        recs[j].sharp[0] = sh0, recs[j].sharp_se[0] = sh0_se; /* t = 0: θ*_GD, shared */
+    }
+
+    write_series(&run, "-train.tsv", "train_acc", recs, nrec, &s, is_train_pt,
+                 offsetof(record, train_acc), 0, 100.0);
+    write_series(&run, "-loss.tsv", "loss", recs, nrec, &s, is_train_pt, offsetof(record, loss), 0, 1.0);
+    write_series(&run, "-test.tsv", "test_acc", recs, nrec, &s, is_test_pt,
+                 offsetof(record, test_acc), 0, 100.0);
+    write_series(&run, "-sharp.tsv", "sharp", recs, nrec, &s, is_sharp_pt, offsetof(record, sharp),
+                 offsetof(record, sharp_se), 1.0);
+
+    /* the final state of every dynamic, and the escape tests against GD's
+     * own continuation (which keeps fitting at η = 0.07, deterministically) */
+    double facc[DYN_COUNT], facc_se[DYN_COUNT], fsh[DYN_COUNT], fsh_se[DYN_COUNT], fmc[DYN_COUNT];
+    double nsq[DYN_COUNT], hres = 0.0, hres_all = 0.0;
+    for (int k = 0; k < DYN_COUNT; k++) {
+        double a[64], b[64], mc = 0.0, q = 0.0;
+        int n = 0;
+        for (int j = 0; j < nrec; j++)
+            if ((int)recs[j].kind == k) {
+                a[n] = recs[j].test_acc[nte - 1], b[n] = recs[j].sharp[nsh - 1];
+                mc += recs[j].sharp_se[nsh - 1], q += recs[j].noise_sq0;
+                hres = fmax(hres, recs[j].hres), hres_all = fmax(hres_all, recs[j].hres_all);
+                n++;
+            }
+        mse(a, n, 1, &facc[k], &facc_se[k]);
+        mse(b, n, 1, &fsh[k], &fsh_se[k]);
+        fmc[k] = mc / n, nsq[k] = q / n;
+    }
+    FILE *f = run_open(&run, ".tsv",
+                       "dyn\tname\truns\ttest_acc\ttest_acc_se\tsharp\tsharp_se\tsharp_mcse\tnoise_sq0");
+    for (int k = 0; k < DYN_COUNT; k++)
+        fprintf(f, "%s\t\"%s\"\t%ld\t%.4f\t%.3g\t%.6g\t%.3g\t%.3g\t%.6g\n", dyn_key(k), dyn_name(k),
+                k == DYN_GD ? 1L : seeds, 100 * facc[k], 100 * facc_se[k], fsh[k], fsh_se[k], fmc[k],
+                nsq[k]);
+    run_close(&run, f);
+
+    double se_bin = sqrt(acc0 * (1 - acc0) / test.n); /* test-set sampling error of one accuracy */
+    run_value(&run, "ntrain", "%ld", ntrain);
+    run_value(&run, "ncorrupt", "%ld", ncorrupt);
+    run_value(&run, "ntest", "%ld", (long)test.n);
+    run_value(&run, "iters", "%ld", iters);
+    run_value(&run, "seeds", "%ld", seeds);
+    run_value(&run, "runs", "%d", nrec);
+    run_value(&run, "lr", "%g", lr);
+    run_value(&run, "batch", "%ld", m);
+    run_value(&run, "sigma", "%g", sigma);
+    run_value(&run, "k-leading", "%ld", kl);
+    run_value(&run, "k-hessian", "%ld", kh);
+    run_value(&run, "refresh", "%ld", refresh);
+    run_value(&run, "lanczos-steps", "%d", took);
+    run_value(&run, "early", "%ld", early);
+    run_value(&run, "log-every", "%ld", log_every);
+    run_value(&run, "early-test-every", "%ld", early_test);
+    run_value(&run, "test-every", "%ld", test_every);
+    run_value(&run, "sharp-every", "%ld", sharp_every);
+    run_value(&run, "pairs", "%ld", pairs);
+    run_value(&run, "M", "%ld", 2 * pairs);
+    run_value(&run, "delta", "%g", delta);
+    run_value(&run, "lambda1", "%.4g", lam0[0]);
+    run_value(&run, "trS0", "%.4g", trS0);
+    run_value(&run, "gld-const-sq", "%.4g", sigma * sigma * (double)D);
+    run_value(&run, "acc0", "%.2f", 100 * acc0);
+    run_value(&run, "loss0", "%.3g", L0);
+    run_value(&run, "sharp0", "%.4g", sh0);
+    run_value(&run, "sharp0-se", "%.2g", sh0_se);
+    run_value(&run, "sharp0-plain", "%.4g", pl);
+    run_value(&run, "sharp0-plain-se", "%.2g", pl_se);
+    /* variance per loss evaluation: antithetic (2 per pair) vs plain */
+    run_value(&run, "sharp-var-ratio", "%.0f",
+              (pl_se * pl_se * 2 * pairs) / (sh0_se * sh0_se * pairs * 2));
+    run_value(&run, "hess-track-res1", "%.2g", hres);
+    run_value(&run, "hess-track-res", "%.2g", hres_all);
+    for (int k = 0; k < DYN_COUNT; k++) {
+        char key[64];
+        snprintf(key, sizeof key, "acc-%s", dyn_key(k));
+        run_value(&run, key, "%.1f", 100 * facc[k]);
+        snprintf(key, sizeof key, "acc-se-%s", dyn_key(k));
+        run_value(&run, key, "%.1f", 100 * facc_se[k]);
+        snprintf(key, sizeof key, "sharp-%s", dyn_key(k));
+        run_value(&run, key, "%.3g", fsh[k]);
+        snprintf(key, sizeof key, "gain-%s", dyn_key(k));
+        run_value(&run, key, "%.1f", 100 * (facc[k] - facc[DYN_GD]));
+    }
+    fprintf(stderr, "zhu_fm_dyn: test acc at theta*_GD %.2f %%, Tr Sigma %.3g, sharpness %.4g +- %.2g"
+                    " (plain %.4g +- %.2g)\n", 100 * acc0, trS0, sh0, sh0_se, pl, pl_se);
+
+    /* Checks, fixed before the run.  Escape (SGD, leading, Hessian, 1st
+     * eigvec): at the last iteration, test accuracy above GD's and
+     * sharpness below GD's by more than 2 SE over the seeds: the lower
+     * end of each 2-SE interval is above 0.  Staying (const, dynamic,
+     * diag): that lower end is not above 0.  GD against θ*_GD: the change
+     * within the test set's own sampling error. */
+    char chk[160], note[256];
+    for (int k = 0; k < DYN_COUNT; k++) {
+        if (k == DYN_GD)
+            continue;
+        int esc = k == DYN_SGD || k == DYN_GLD_LEADING || k == DYN_GLD_HESSIAN || k == DYN_GLD_EIGVEC1;
+        double se = fmax(facc_se[k], 0.5 / test.n), gain = facc[k] - facc[DYN_GD];
+        double sse = sqrt(fsh_se[k] * fsh_se[k] + fmc[DYN_GD] * fmc[DYN_GD]);
+        double drop = fsh[DYN_GD] - fsh[k];
+        snprintf(chk, sizeof chk, "%s: test-acc gain over GD at t=%ld, minus 2 SE (pp)", dyn_name(k), iters);
+        snprintf(note, sizeof note, "gain %.2f +- %.2f pp over %ld runs; %s", 100 * gain, 100 * se, seeds,
+                 esc ? "escapes: lower end > 0" : "stays: lower end not > 0");
+        run_check(&run, (run_check_row){.id = "ZHU-FM-DYN", .tests = CHECK_PAPER, .check = chk,
+                                        .rel = esc ? REL_GE : REL_LE, .measured = 100 * (gain - 2 * se),
+                                        .predicted = 0.0, .tol = 0.0,
+                                        .basis = "2 SE over seeds (inside measured)", .note = note});
+        snprintf(chk, sizeof chk, "%s: sharpness drop below GD at t=%ld, minus 2 SE", dyn_name(k), iters);
+        snprintf(note, sizeof note, "drop %.3g +- %.2g; %s", drop, sse,
+                 esc ? "escapes: lower end > 0" : "stays: lower end not > 0");
+        run_check(&run, (run_check_row){.id = "ZHU-FM-DYN", .tests = CHECK_PAPER, .check = chk,
+                                        .rel = esc ? REL_GE : REL_LE, .measured = drop - 2 * sse,
+                                        .predicted = 0.0, .tol = 0.0,
+                                        .basis = "2 SE (seeds, Monte Carlo) inside measured", .note = note});
+    }
+    snprintf(note, sizeof note, "GD from %.2f %% to %.2f %% test accuracy in %ld iterations", 100 * acc0,
+             100 * facc[DYN_GD], iters);
+    run_check(&run, (run_check_row){.id = "ZHU-FM-DYN", .tests = CHECK_PAPER,
+                                    .check = "GD stays: |test-acc change| from theta*_GD (pp)", .rel = REL_LE,
+                                    .measured = 100 * fabs(facc[DYN_GD] - acc0), .predicted = 0.0,
+                                    .tol = 100 * 2 * sqrt(2.0) * se_bin,
+                                    .basis = "2 binomial SE of the difference of two test accuracies",
+                                    .note = note});
+    snprintf(note, sizeof note, "%ld pairs vs %ld plain samples at theta*_GD", pairs, 2 * pairs);
+    run_check(&run, (run_check_row){.id = "ZHU-FM-DYN", .tests = CHECK_CONTROL,
+                                    .check = "antithetic vs plain expected sharpness at theta*_GD",
+                                    .rel = REL_EQ, .measured = sh0, .predicted = pl,
+                                    .tol = 3 * sqrt(sh0_se * sh0_se + pl_se * pl_se),
+                                    .basis = "3 combined SE", .note = note});
+    run_check(&run, (run_check_row){.id = "ZHU-FM-DYN", .tests = CHECK_CONTROL,
+                                    .check = "GLD Hessian E|eps|^2 / Tr Sigma_sgd at theta*_GD (Eq. 14)",
+                                    .rel = REL_EQ, .measured = nsq[DYN_GLD_HESSIAN] / trS0,
+                                    .predicted = 1.0, .tol = 1e-9, .basis = "rounding"});
+    double rmax = 0.0;
+    for (long j = 0; j < kq; j++)
+        rmax = fmax(rmax, res0[j] / fabs(lam0[0]));
+    snprintf(note, sizeof note, "%d Lanczos steps, top %ld pairs", took, kq);
+    run_check(&run, (run_check_row){.id = "ZHU-FM-DYN", .tests = CHECK_CONTROL,
+                                    .check = "Lanczos residual / lambda1 of H's top-k at theta*_GD",
+                                    .rel = REL_LE, .measured = rmax, .predicted = 0.0, .tol = 1e-2,
+                                    .basis = "1 % of lambda1", .note = note});
+
+    for (int j = 0; j < nrec; j++)
+        free(recs[j].loss), free(recs[j].train_acc), free(recs[j].test_acc), free(recs[j].sharp),
+            free(recs[j].sharp_se);
+    free(recs), free(theta0), free(Q0), free(lam0), free(res0);
+    fmdyn_task_free(&train, &test);
+    return run_finish(&run);
+}
