@@ -150,9 +150,9 @@ int fmdyn_task_load(const char *datadir, int ntrain, int ncorrupt, int ntest, ui
         return -1;
     }
     fmnist_set all;
-    if (fmnist_load(datadir, "train", &all, err, errlen))
+    if (fmnist_load_at_least(datadir, "train", ntrain, "--ntrain", &all, err, errlen))
         return -1;
-    if (fmnist_load(datadir, "t10k", test, err, errlen)) {
+    if (fmnist_load_at_least(datadir, "t10k", ntest, "--ntest", test, err, errlen)) {
         fmnist_free(&all);
         return -1;
     }

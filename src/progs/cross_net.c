@@ -55,7 +55,7 @@ int main(int argc, char **argv)
     /* --- data, net, GD to a minimum ------------------------------------ */
     fmnist_set all, tr;
     char err[1024];
-    if (fmnist_load(datadir, "train", &all, err, sizeof err))
+    if (fmnist_load_at_least(datadir, "train", (int)n, "--ntrain", &all, err, sizeof err))
         run_fail(&run, "%s", err);
     rng_stream rs;
     rng_init(&rs, (uint64_t)run.seed, 1);

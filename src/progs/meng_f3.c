@@ -145,8 +145,8 @@ int main(int argc, char **argv)
 
     char err[1024];
     fmnist_set all, test, train;
-    if (fmnist_load(datadir, "train", &all, err, sizeof err) ||
-        fmnist_load(datadir, "t10k", &test, err, sizeof err))
+    if (fmnist_load_at_least(datadir, "train", (int)ntrain, "--ntrain", &all, err, sizeof err) ||
+        fmnist_load_at_least(datadir, "t10k", (int)ntest, "--ntest", &test, err, sizeof err))
         run_fail(&run, "%s", err);
     rng_stream rsub;
     rng_init(&rsub, (uint64_t)run.seed, 0);

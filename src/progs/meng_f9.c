@@ -203,8 +203,8 @@ int main(int argc, char **argv)
 
     char err[1024];
     fmnist_set all, test, train;
-    if (fmnist_load(datadir, "train", &all, err, sizeof err) ||
-        fmnist_load(datadir, "t10k", &test, err, sizeof err))
+    if (fmnist_load_at_least(datadir, "train", (int)v_ntrain, "zhu_fm_gd's ntrain", &all, err, sizeof err) ||
+        fmnist_load_at_least(datadir, "t10k", (int)ntest, "--ntest", &test, err, sizeof err))
         run_fail(&run, "%s", err);
     int *corrupted = SGDN_NEW(corrupted, (size_t)v_ncorrupt + 1);
     /* >>> snippet meng-f9-subset */

@@ -96,7 +96,8 @@ static void run_one(const shared *s, record *rec)
     dyn_hess h = {0};
     double *Q = NULL, *resid = NULL;
     if (kh) {
-        dyn_hess_alloc(&h, D, kh);
+        if (dyn_hess_alloc(&h, D, kh))
+            rec->bad = 1;
         Q = SGDN_NEW(Q, D * kh), resid = SGDN_NEW(resid, kh);
         for (size_t i = 0; i < D; i++) /* warm start: the Lanczos vectors at θ*_GD */
             memcpy(Q + i * kh, s->Q0 + i * s->kq, kh * sizeof *Q);
@@ -111,9 +112,12 @@ static void run_one(const shared *s, record *rec)
         if (t % s->refresh == 0 && (G || kh)) {
             if (G) {
                 nn_grad_per_sample(e, theta, s->train, G, NULL);
-                if (t == 0)
-                    dyn_sigma_from_grads(&sig, D, N, G, s->m);
-                else
+                if (t == 0) {
+                    if (dyn_sigma_from_grads(&sig, D, N, G, s->m)) {
+                        rec->bad = 1;
+                        break;
+                    }
+                } else
                     dyn_sigma_update(&sig, G);
             }
             if (kh) {
@@ -316,7 +320,8 @@ int main(int argc, char **argv)
     double *G0 = SGDN_NEW(G0, sgdn_mul(train.n, D));
     nn_grad_per_sample(e, theta0, s.train, G0, NULL);
     dyn_sigma sig0;
-    dyn_sigma_from_grads(&sig0, D, (size_t)train.n, G0, m);
+    if (dyn_sigma_from_grads(&sig0, D, (size_t)train.n, G0, m))
+        run_fail(&run, "cannot form the SGD noise at theta*_GD");
     double trS0 = dyn_sigma_trace(&sig0);
     dyn_sigma_free(&sig0);
     free(G0);

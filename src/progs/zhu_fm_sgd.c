@@ -97,7 +97,8 @@ static void run_one(const shared *s, const long *npt, long nn, record *rec)
     rng_init(&rm, s->seed, 6000 + (uint64_t)rec->rep); /* Lanczos starts and probes */
     dyn_sigma sig;
     nn_grad_per_sample(e, theta, s->train, G, NULL);
-    dyn_sigma_from_grads(&sig, D, N, G, s->m);
+    if (dyn_sigma_from_grads(&sig, D, N, G, s->m))
+        rec->bad = 1;
     long pi = 0, ni = 0;
     for (long t = 0; t <= s->iters && !rec->bad; t++) {
         int full = pi < s->npts && s->pts[pi] == t, normpt = ni < nn && npt[ni] == t;
