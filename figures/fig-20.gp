@@ -26,7 +26,7 @@ set logscale y
 set format y "10^{%L}"
 set xlabel "epoch"
 set ylabel "|O_L/O_R − 1|"
-set key top right
+set key bottom left
 set yrange [1e-3:*]
 plot fd u 1:2:(($2-2*$3) > 1e-3 ? $2-2*$3 : 1e-3):($2+2*$3) w yerrorlines lt 1 title "raw parameter space (±2 SE)", \
      fd u 1:4:(($4-2*$5) > 1e-3 ? $4-2*$5 : 1e-3):($4+2*$5) w yerrorlines lt 2 title "top-1 Hessian eigenspace (±2 SE)", \

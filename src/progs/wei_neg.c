@@ -80,10 +80,12 @@ int main(int argc, char **argv)
     run_ctx run;
     run_begin(&run, "wei_neg", "WEI-NEG: sum of negative Hessian eigenvalues vs training loss, one hidden layer",
               argc, argv);
-    long ntrain = 500, hidden = run.ci ? 8 : 30, gd_iters = run.ci ? 3000 : 10000;
+    long ntrain = run.ci ? 100 : 500, hidden = run.ci ? 10 : 30, gd_iters = run.ci ? 3000 : 10000;
     long steps = run.ci ? 2000 : 5000, reps = 2, nmin = 1;
     double gd_lr = 0.1, smooth = 0.1;
     opts_list batches = {6, {5, 5, 25, 50, 250, 250}}, lrs = {6, {0.001, 0.01, 0.03, 0.1, 0.03, 0.1}};
+    if (run.ci) /* 100 images: batches up to half of them */
+        batches = (opts_list){6, {5, 5, 10, 25, 50, 50}};
     const char *datadir = NULL;
     opts_spec spec[] = {
         {"ntrain", OPT_INT, &ntrain, 10, 60000, "training images"},
