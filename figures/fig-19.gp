@@ -2,9 +2,10 @@
 # Left: excess training loss (over the label-smoothing floor L0) of the SGD
 # states every epoch (mean over initialisations, min–max band) and of the
 # projected points and chord maxima after the early phase.  Right: Hessian
-# trace (Hutchinson) along the projected path: mean over initialisations
-# with a ±2 SE band, and every initialisation's points with their probe
-# error bars.
+# trace (Hutchinson) along the projected path relative to each
+# initialisation's first checkpoint: the mean of ln(Tr/Tr_0) over
+# initialisations with a ±2 SE band (the traces of different
+# initialisations differ by more than their trend).
 load "figures/style.gp"
 s = datadir."/wei_path-sgd.tsv"
 m = datadir."/wei_path-mean.tsv"
@@ -22,9 +23,10 @@ plot s u 1:4:5 w filledcurves lc rgb "#cce0f0" notitle, \
      p u 2:6 w l lt 7 dt 2 lw 0.6 title "threshold τ"
 unset logscale y
 set format y "%g"
-set ylabel "Hessian trace Tr H"
+set ylabel "Tr H / Tr H at the first checkpoint"
 set key top right
-plot m u 1:($8 - 2*$9):($8 + 2*$9) w filledcurves lc rgb "#f3d3c0" title "mean ± 2 SE over inits", \
-     p u 2:11:12 w yerrorbars lt 8 pt 7 ps 0.2 lw 0.5 title "each init (probe SE)", \
-     m u 1:8 w lp lt 2 pt 7 ps 0.4 title "mean"
+set offsets 0, 0, 0.25, 0
+plot m u 1:(exp($10 - 2*$11)):(exp($10 + 2*$11)) w filledcurves lc rgb "#f3d3c0" title "mean of ln ratio ± 2 SE over inits", \
+     m u 1:(exp($10)) w lp lt 2 pt 7 ps 0.4 title "exp(mean ln ratio)", \
+     1 w l lt 7 dt 2 title "no change"
 unset multiplot

@@ -401,14 +401,18 @@ int main(int argc, char **argv)
     }
     run_close(&run, f);
     f = run_open(&run, "-mean.tsv",
-                 "epoch\tproj_excess\tproj_excess_se\tproj_test\tproj_test_se\tlntrace\tlntrace_se\ttrace\ttrace_se");
+                 "epoch\tproj_excess\tproj_excess_se\tproj_test\tproj_test_se\tlntrace\tlntrace_se\ttrace\ttrace_se\tdlntrace\tdlntrace_se");
+    double *r0 = SGDN_NEW(r0, K);
     for (long m = 0; m < nc; m++) {
         for (long k = 0; k < K; k++)
-            a[k] = pl[k * nc + m], b[k] = pt[k * nc + m], c[k] = lt[k * nc + m], dd[k] = trs[k * nc + m];
-        fprintf(f, "%ld\t%.6g\t%.3g\t%.6g\t%.3g\t%.6g\t%.3g\t%.6g\t%.3g\n", P.early + m * P.stride,
-                stats_mean(a, K), stats_se(a, K), stats_mean(b, K), stats_se(b, K), stats_mean(c, K),
-                stats_se(c, K), stats_mean(dd, K), stats_se(dd, K));
+            a[k] = pl[k * nc + m], b[k] = pt[k * nc + m], c[k] = lt[k * nc + m], dd[k] = trs[k * nc + m],
+            r0[k] = lt[k * nc + m] - lt[k * nc]; /* ln(Tr/Tr at the first checkpoint) */
+        fprintf(f, "%ld\t%.6g\t%.3g\t%.6g\t%.3g\t%.6g\t%.3g\t%.6g\t%.3g\t%.6g\t%.3g\n",
+                P.early + m * P.stride, stats_mean(a, K), stats_se(a, K), stats_mean(b, K),
+                stats_se(b, K), stats_mean(c, K), stats_se(c, K), stats_mean(dd, K), stats_se(dd, K),
+                stats_mean(r0, K), stats_se(r0, K));
     }
+    free(r0);
     run_close(&run, f);
 
     f = run_open(&run, "-slopes.tsv", "init\tslope_lntrace_per_epoch\ttrace_ratio_last_first\tlmin_excess\ttau_excess");
