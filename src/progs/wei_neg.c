@@ -1,0 +1,254 @@
+/* wei_neg — WEI-NEG: the sum of the negative Hessian eigenvalues is linear
+ * in the training loss, with intercept ≈ 0 (Wei & Schwab, §4.1, App. A.3,
+ * Fig. 2a).
+ *
+ * Why: in a minimal valley L = L* + ½ Σ_{i≤n} θ_i² λ_i(θ_{n+1..N}), the
+ * Hessian block of the valley directions is ½ Σ θ_i² ∂²λ_i, whose average
+ * at equilibrium is proportional to ⟨θ_i²⟩ and hence to ⟨L⟩ − L*: any
+ * negative eigenvalues come from that block and scale with the loss.
+ *
+ * Net: one hidden layer, 14×14 inputs (Fashion-MNIST averaged over 2×2
+ * blocks) → `hidden` ReLU units → 10 outputs; with 30 hidden units
+ * D = 197·30 + 31·10 = 6,220, the paper's count.  ntrain = 500 random
+ * training images, label-smoothed cross-entropy.  Protocol: full-batch GD
+ * (η = 0.1) from `nmin` initialisations to minima; from each, SGD with
+ * every (batch, η) pair of the lists for `steps` iterations to equilibrate
+ * at a loss set by the noise, `reps` independent runs per pair; the full
+ * Hessian there (D exact HVPs) and its spectrum (LAPACKE dsyevd).  The
+ * loss is quoted as the excess over the smoothing floor L0 = H(t), the
+ * exact minimum of every sample's loss (label smoothing puts it at L0 > 0,
+ * not 0).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "fmnist.h"
+#include "nn.h"
+#include "nnobs.h"
+#include "rng.h"
+#include "run.h"
+#include "stats.h"
+
+typedef struct {
+    int gmin;          /* which GD minimum */
+    long batch;        /* 0: the GD minimum itself */
+    double lr;
+    int rep;
+    double loss, negsum, lmin, lmax, trace;
+    long nneg;
+    int status;
+} point;
+
+static void load(run_ctx *run, const char *dir, const char *split, fmnist_set *s)
+{
+    char err[1024];
+    if (fmnist_load(dir, split, s, err, sizeof err))
+        run_fail(run, "%s", err);
+}
+
+/* >>> snippet wei-neg-sgd */
+/* SGD from θ (in place): the minibatches of an epoch are consecutive
+ * slices of a permutation from substream (seed, stream, epoch). */
+static int sgd(nn_eval *e, double *th, size_t D, nn_data d, long B, double lr, long steps,
+               uint64_t seed, uint64_t stream)
+{
+    size_t *perm = SGDN_NEW(perm, d.n);
+    double *g = SGDN_NEW(g, D);
+    long spe = d.n / B;
+    int st = SGDN_OK;
+    for (long t = 0; t < steps && !st; t++) {
+        if (t % spe == 0) {
+            rng_stream r;
+            rng_init_sub(&r, seed, stream, (uint64_t)(t / spe));
+            rng_permutation(&r, perm, (size_t)d.n);
+        }
+        nn_data b = {d.x, d.y, perm + (t % spe) * B, (int)B};
+        if (!isfinite(nn_loss_grad(e, th, b, g, NULL)))
+            st = SGDN_EDIVERGE;
+        for (size_t i = 0; i < D; i++)
+            th[i] -= lr * g[i];
+    }
+    free(perm), free(g);
+    return st;
+}
+/* <<< snippet */
+
+int main(int argc, char **argv)
+{
+    run_ctx run;
+    run_begin(&run, "wei_neg", "WEI-NEG: sum of negative Hessian eigenvalues vs training loss, one hidden layer",
+              argc, argv);
+    long ntrain = run.ci ? 100 : 500, hidden = run.ci ? 10 : 30, gd_iters = run.ci ? 3000 : 10000;
+    long steps = run.ci ? 2000 : 5000, reps = 2, nmin = 1;
+    double gd_lr = 0.1, smooth = 0.1;
+    opts_list batches = {6, {5, 5, 25, 50, 250, 250}}, lrs = {6, {0.001, 0.01, 0.03, 0.1, 0.03, 0.1}};
+    if (run.ci) /* 100 images: batches up to half of them */
+        batches = (opts_list){6, {5, 5, 10, 25, 50, 50}};
+    const char *datadir = NULL;
+    opts_spec spec[] = {
+        {"ntrain", OPT_INT, &ntrain, 10, 60000, "training images"},
+        {"hidden", OPT_INT, &hidden, 1, 10000, "hidden units"},
+        {"gd-iters", OPT_INT, &gd_iters, 1, 1e8, "GD iterations to the minimum"},
+        {"gd-lr", OPT_DOUBLE, &gd_lr, 1e-6, 10, "GD learning rate"},
+        {"minima", OPT_INT, &nmin, 1, 100, "GD minima (initialisations)"},
+        {"batches", OPT_LIST, &batches, 1, 60000, "SGD batch sizes (paired with --lrs)"},
+        {"lrs", OPT_LIST, &lrs, 1e-6, 10, "SGD learning rates (paired with --batches)"},
+        {"steps", OPT_INT, &steps, 1, 1e8, "SGD iterations to equilibrate"},
+        {"reps", OPT_INT, &reps, 1, 1000, "independent SGD runs per (batch, lr)"},
+        {"smoothing", OPT_DOUBLE, &smooth, 0, 0.9, "label smoothing epsilon"},
+        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        {0}};
+    run_parse(&run, spec);
+    if (batches.n != lrs.n)
+        run_usage_error(&run, "--batches and --lrs must have the same length");
+    for (int j = 0; j < batches.n; j++)
+        if (batches.v[j] != floor(batches.v[j]) || batches.v[j] > ntrain)
+            run_usage_error(&run, "every batch size must be an integer not above --ntrain");
+    if (nmin * (1 + reps * batches.n) < 3)
+        run_usage_error(&run, "need at least 3 points for the fit");
+
+    fmnist_set all, train;
+    load(&run, datadir, "train", &all);
+    rng_stream rs;
+    rng_init(&rs, (uint64_t)run.seed, 50000);
+    fmnist_random_subset(&all, (int)ntrain, &rs, &train);
+    fmnist_free(&all);
+    fmnist_downsample(&train, 2);
+    nn_net net;
+    int w[1] = {(int)hidden};
+    nn_mlp(&net, train.d, 1, w, 10);
+    nn_set_loss(&net, NN_LOSS_CE, smooth);
+    size_t D = net.D;
+    nn_data d = {train.x, train.y, NULL, train.n};
+    double L0 = nnobs_smoothing_floor(smooth, 10);
+
+    /* 1. GD to the minima */
+    double *thgd = SGDN_NEW(thgd, sgdn_mul(nmin, D)), *g = SGDN_NEW(g, D);
+    nn_eval *e = nn_eval_new(&net);
+    FILE *f = run_open(&run, "-gd.tsv", "minimum\titer\tloss_excess");
+    for (long m = 0; m < nmin; m++) {
+        double *th = thgd + m * D, l = NAN;
+        nn_init_params(&net, th, (uint64_t)run.seed, (uint64_t)m);
+        for (long t = 0; t <= gd_iters; t++) {
+            l = nn_loss_grad(e, th, d, g, NULL);
+            if (!isfinite(l))
+                run_fail(&run, "GD diverged at iteration %ld", t);
+            if (t % (gd_iters / 50 > 0 ? gd_iters / 50 : 1) == 0 || t == gd_iters)
+                fprintf(f, "%ld\t%ld\t%.6g\n", m, t, l - L0);
+            if (t == gd_iters)
+                break;
+            for (size_t i = 0; i < D; i++)
+                th[i] -= gd_lr * g[i];
+            run_progress(&run, "GD", (m + (t + 1.0) / gd_iters) / nmin);
+        }
+        fprintf(f, "\n\n");
+    }
+    run_close(&run, f);
+    nn_eval_free(e);
+
+    /* 2. SGD from each minimum at every (batch, lr), then the spectrum */
+    long per = 1 + reps * batches.n, np = nmin * per;
+    point *pt = SGDN_NEW0(pt, np);
+    for (long m = 0; m < nmin; m++)
+        for (long q = 0; q < per; q++) {
+            point *p = &pt[m * per + q];
+            p->gmin = (int)m;
+            if (q > 0)
+                p->batch = (long)batches.v[(q - 1) / reps], p->lr = lrs.v[(q - 1) / reps],
+                p->rep = (int)((q - 1) % reps);
+        }
+    int done = 0;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long k = 0; k < np; k++) {
+        point *p = &pt[k];
+        nn_eval *ek = nn_eval_new(&net);
+        double *th = SGDN_NEW(th, D), *H = SGDN_NEW(H, sgdn_mul(D, D));
+        memcpy(th, thgd + p->gmin * D, D * sizeof *th);
+        p->status = p->batch ? sgd(ek, th, D, d, p->batch, p->lr, steps, (uint64_t)run.seed,
+                                   1000 + (uint64_t)k)
+                             : SGDN_OK;
+        if (!p->status) {
+            p->loss = nn_loss_grad(ek, th, d, NULL, NULL);
+            /* >>> snippet wei-neg-spectrum */
+            nn_hessian_dense(ek, th, d, H); /* D exact HVPs */
+            p->status = nnobs_neg_spectrum(D, H, &p->negsum, &p->nneg, &p->lmin, &p->lmax,
+                                           &p->trace);
+            /* <<< snippet */
+        }
+        free(th), free(H);
+        nn_eval_free(ek);
+#pragma omp critical
+        run_progress(&run, "SGD runs and spectra", (double)++done / np);
+    }
+    for (long k = 0; k < np; k++)
+        if (pt[k].status)
+            run_fail(&run, "point %ld (batch %ld, lr %g): %s", k, pt[k].batch, pt[k].lr,
+                     sgdn_strerror(pt[k].status));
+
+    f = run_open(&run, ".tsv", "minimum\tbatch\tlr\trep\tloss_excess\tnegsum\tnneg\tlambda_min\tlambda_max\ttrace");
+    double *x = SGDN_NEW(x, np), *y = SGDN_NEW(y, np);
+    for (long k = 0; k < np; k++) {
+        point *p = &pt[k];
+        fprintf(f, "%d\t%ld\t%g\t%d\t%.6g\t%.6g\t%ld\t%.6g\t%.6g\t%.6g\n", p->gmin, p->batch, p->lr,
+                p->rep, p->loss - L0, p->negsum, p->nneg, p->lmin, p->lmax, p->trace);
+        x[k] = p->loss - L0, y[k] = p->negsum;
+    }
+    run_close(&run, f);
+
+    /* 3. the fit: Σ_{λ<0} λ = a + b (L − L0) */
+    /* >>> snippet wei-neg-fit */
+    stats_fit fit;
+    if (stats_fit_line(x, y, (size_t)np, &fit))
+        run_fail(&run, "the line fit failed (too few distinct losses)");
+    /* <<< snippet */
+    double xmin = x[0], xmax = x[0];
+    for (long k = 1; k < np; k++)
+        xmin = fmin(xmin, x[k]), xmax = fmax(xmax, x[k]);
+    run_value(&run, "ntrain", "%ld", ntrain);
+    run_value(&run, "hidden", "%ld", hidden);
+    run_value(&run, "D", "%zu", D);
+    run_value(&run, "gd-iters", "%ld", gd_iters);
+    run_value(&run, "gd-lr", "%g", gd_lr);
+    run_value(&run, "minima", "%ld", nmin);
+    run_value(&run, "steps", "%ld", steps);
+    run_value(&run, "reps", "%ld", reps);
+    run_value(&run, "points", "%ld", np);
+    run_value(&run, "smoothing", "%g", smooth);
+    run_value(&run, "L0", "%.4f", L0);
+    run_value(&run, "gd-loss", "%.3g", pt[0].loss - L0);
+    run_value(&run, "gd-negsum", "%.3g", pt[0].negsum);
+    run_value(&run, "xmin", "%.3g", xmin);
+    run_value(&run, "xmax", "%.3g", xmax);
+    run_value(&run, "a", "%.3g", fit.a);
+    run_value(&run, "a-se", "%.2g", fit.se_a);
+    run_value(&run, "b", "%.4g", fit.b);
+    run_value(&run, "b-se", "%.2g", fit.se_b);
+    run_value(&run, "r2", "%.3f", fit.r2);
+    /* the intercept as a fraction of the largest |negsum| fitted */
+    double ymax = 0.0;
+    for (long k = 0; k < np; k++)
+        ymax = fmax(ymax, fabs(y[k]));
+    run_value(&run, "a-rel-pct", "%.1f", 100.0 * fabs(fit.a) / ymax);
+
+    char note[256];
+    snprintf(note, sizeof note, "fit over %ld points, excess loss %.3g..%.3g; slope %.4g +- %.2g", np,
+             xmin, xmax, fit.b, fit.se_b);
+    run_check(&run, (run_check_row){.id = "WEI-NEG", .tests = CHECK_PAPER,
+        .check = "intercept of sum(negative eigenvalues) vs excess training loss", .rel = REL_EQ,
+        .measured = fit.a, .predicted = 0.0, .tol = 2.0 * fit.se_a, .basis = "2 SE of the OLS fit",
+        .alt_name = "no dependence on the loss (intercept = mean of the sums)", .alt = stats_mean(y, np),
+        .note = note});
+    run_check(&run, (run_check_row){.id = "WEI-NEG", .tests = CHECK_PAPER,
+        .check = "upper 2-SE bound of the slope (negative sum falls with the loss)", .rel = REL_LE,
+        .measured = fit.b + 2.0 * fit.se_b, .predicted = 0.0, .tol = 0.0,
+        .basis = "2 SE of the OLS fit", .note = note});
+    run_check(&run, (run_check_row){.id = "WEI-NEG", .tests = CHECK_PAPER,
+        .check = "R^2 of the line fit", .rel = REL_GE, .measured = fit.r2, .predicted = 0.9,
+        .tol = 0.0, .basis = "paper: nearly a straight line, read as R^2 >= 0.9", .note = note});
+
+    free(thgd), free(g), free(pt), free(x), free(y);
+    fmnist_free(&train);
+    return run_finish(&run);
+}
