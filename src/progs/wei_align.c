@@ -32,10 +32,11 @@ typedef struct {
     double cs, tr_hc, tr_h2, tr_c2, tr_h, tr_c, loss;
 } meas;
 
-static void load(run_ctx *run, const char *dir, const char *split, fmnist_set *s)
+static void load(run_ctx *run, const char *dir, const char *split, long need, const char *option,
+                 fmnist_set *s)
 {
     char err[1024];
-    if (fmnist_load(dir, split, s, err, sizeof err))
+    if (fmnist_load_at_least(dir, split, (int)need, option, s, err, sizeof err))
         run_fail(run, "%s", err);
 }
 
@@ -112,7 +113,7 @@ int main(int argc, char **argv)
         run_usage_error(&run, "--early must be below --steps");
 
     fmnist_set all, train;
-    load(&run, datadir, "train", &all);
+    load(&run, datadir, "train", ntrain, "--ntrain", &all);
     rng_stream rs;
     rng_init(&rs, (uint64_t)run.seed, 50000);
     fmnist_random_subset(&all, (int)ntrain, &rs, &train);
