@@ -33,6 +33,7 @@ typedef struct {
     double *Zt;       /* h × N pre-activations, hidden-major */
     double *F;        /* N outputs */
     double *dl;       /* B × h errors of the current batch */
+    double *gb;       /* B × N rows of G of the current batch */
     int Bmax;
     long steps;
 } fptnn_state;

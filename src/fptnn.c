@@ -63,13 +63,14 @@ double fptnn_init(fptnn_state *s, const fptnn_data *dt, int h, const double *the
     s->Zt = SGDN_NEW(s->Zt, sgdn_mul(h, dt->N));
     s->F = SGDN_NEW(s->F, dt->N);
     s->dl = SGDN_NEW(s->dl, sgdn_mul(Bmax, h));
+    s->gb = SGDN_NEW(s->gb, sgdn_mul(Bmax, dt->N));
     return fptnn_refresh(s, dt);
 }
 
 void fptnn_free(fptnn_state *s)
 {
-    free(s->theta), free(s->Zt), free(s->F), free(s->dl);
-    s->theta = s->Zt = s->F = s->dl = NULL;
+    free(s->theta), free(s->Zt), free(s->F), free(s->dl), free(s->gb);
+    s->theta = s->Zt = s->F = s->dl = s->gb = NULL;
 }
 
 /* >>> snippet fptnn-step */
@@ -92,19 +93,18 @@ double fptnn_step(fptnn_state *s, const fptnn_data *dt, const size_t *idx, int B
             s->dl[b * h + k] = z > 0 ? r * w2[k] : 0.0; /* δ_μ */
         }
     }
-    /* first layer: W1 −= η Σ δ_μ x_μᵀ, b1 −= η Σ δ_μ; and Z with it */
+    /* first layer: W1 −= η Σ δ_μ x_μᵀ, b1 −= η Σ δ_μ; and Z with it:
+     * Zt += −η Δᵀ G_𝓑 with G_𝓑 the rows μ ∈ 𝓑 of G (= its columns) */
     for (int b = 0; b < B; b++) {
         size_t mu = idx[b];
-        const double *x = dt->X + mu * d, *g = dt->G + mu * N; /* G row μ = column μ */
+        memcpy(s->gb + (size_t)b * N, dt->G + mu * N, (size_t)N * sizeof *s->gb);
         for (int k = 0; k < h; k++) {
             double c = -eta * s->dl[b * h + k];
-            if (c == 0.0)
-                continue;
-            cblas_daxpy(d, c, x, 1, W1 + (size_t)k * d, 1);
+            cblas_daxpy(d, c, dt->X + mu * d, 1, W1 + (size_t)k * d, 1);
             b1[k] += c;
-            cblas_daxpy(N, c, g, 1, s->Zt + (size_t)k * N, 1); /* Z_kν += c (x_μ·x_ν + 1) */
         }
     }
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, h, N, B, -eta, s->dl, h, s->gb, N, 1.0, s->Zt, N);
     for (int k = 0; k < h; k++)
         w2[k] -= eta * gw2[k];
     *b2 -= eta * gb2;

@@ -152,14 +152,11 @@ static void run_one(run_ctx *run, int v, const params *p, const fmnist_set *s, l
     rng_init(&r, (uint64_t)run->seed, 1000 + 100 * (uint64_t)v + (uint64_t)seed_k);
     long nb = s->n / p->B;
     int j = 0;
-    double tm = 0, t0;
     tr->nck = nck;
     for (long epoch = 0; epoch <= p->epochs; epoch++) {
         if (epoch == ep[j]) {
             tr->c[j].epoch = epoch;
-            t0 = run_wall_seconds();
             measure(&net, e, v == V_MLP_MSE ? &m : NULL, mw, th, s, G, &tr->c[j]);
-            tm += run_wall_seconds() - t0;
             if (!isfinite(tr->c[j].L) || !isfinite(tr->c[j].N))
                 run_fail(run, "%s seed %ld diverged at epoch %ld", vname[v], seed_k, epoch);
             if (++j == nck)
@@ -175,7 +172,6 @@ static void run_one(run_ctx *run, int v, const params *p, const fmnist_set *s, l
             /* <<< snippet */
         }
     }
-    fprintf(stderr, "%s seed %ld: measuring %.1f s\n", vname[v], seed_k, tm);
     free(th), free(g), free(G), free(perm);
     nn_eval_free(e);
     mlp_work_free(mw);
@@ -209,9 +205,9 @@ int main(int argc, char **argv)
 {
     run_ctx run;
     run_begin(&run, "mori_noise", "MORI-NOISE: SGD noise strength vs loss during training", argc, argv);
-    long ntrain = run.ci ? 400 : 2000, seeds = run.ci ? 3 : 4, epochs = run.ci ? 300 : 300;
-    long ncheck = run.ci ? 16 : 24, cnn_ntrain = run.ci ? 200 : 1000, cnn_epochs = run.ci ? 150 : 200;
-    params p = {.width = run.ci ? 48 : 128, .B = 100, .lr = 0.1, .c1 = run.ci ? 4 : 8,
+    long ntrain = run.ci ? 400 : 2000, seeds = run.ci ? 3 : 4, epochs = 300;
+    long ncheck = run.ci ? 20 : 30, cnn_ntrain = run.ci ? 200 : 1000, cnn_epochs = run.ci ? 150 : 200;
+    params p = {.width = run.ci ? 48 : 256, .B = 100, .lr = 0.1, .c1 = run.ci ? 4 : 8,
                 .c2 = run.ci ? 8 : 16, .c3 = run.ci ? 8 : 16};
     double ce_mid_lo = 0.05, ce_mid_hi = 0.5, ce_small = 0.01, late = 0.25;
     const char *datadir = NULL;
@@ -289,6 +285,29 @@ int main(int argc, char **argv)
         fprintf(f, "\n\n");
     }
     run_close(&run, f);
+
+    /* The seed average per checkpoint, for the figure: geometric means of
+     * L and 𝒩 with their log-scale standard errors, arithmetic for the
+     * ratios. */
+    FILE *fa = run_open(&run, "_mean.tsv",
+                        "run\tepoch\tloss\tloss_lo\tloss_hi\tnoise\tnoise_lo\tnoise_hi\tratio\tratio_se\tratio_dec\tratio_dec_se");
+    for (int v = 0; v < NVAR; v++) {
+        for (int i = 0; i < nck[v]; i++) {
+            double a[MAXSEED], b[MAXSEED], c[MAXSEED], e2[MAXSEED];
+            for (long s = 0; s < seeds; s++) {
+                const ckpt *c0 = &tr[v * seeds + s].c[i];
+                a[s] = log(c0->L), b[s] = log(c0->N);
+                c[s] = c0->N / (2 * c0->L * c0->trH), e2[s] = c0->dec / (2 * c0->L * c0->trH);
+            }
+            double ma = stats_mean(a, seeds), sa = stats_se(a, seeds), mb = stats_mean(b, seeds),
+                   sb = stats_se(b, seeds);
+            fprintf(fa, "%s\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.5g\t%.3g\t%.5g\t%.3g\n", vname[v],
+                    ep[v][i], exp(ma), exp(ma - sa), exp(ma + sa), exp(mb), exp(mb - sb), exp(mb + sb),
+                    stats_mean(c, seeds), stats_se(c, seeds), stats_mean(e2, seeds), stats_se(e2, seeds));
+        }
+        fprintf(fa, "\n\n");
+    }
+    run_close(&run, fa);
 
     /* Per-seed statistics.  Late stage: checkpoints at epochs ≥ late ×
      * epochs.  The CE windows of App. D are fixed loss ranges. */
