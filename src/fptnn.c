@@ -85,7 +85,7 @@ double fptnn_step(fptnn_state *s, const fptnn_data *dt, const size_t *idx, int B
     /* backward on the batch from the current Z (exact forward values) */
     for (int b = 0; b < B; b++) {
         size_t mu = idx[b];
-        double r = (s->F[mu] - dt->y[mu]) / B; /* ∂L_𝓑/∂f_μ */
+        double r = (s->F[mu] - dt->y[mu]) / B; /* ∂L_B/∂f_μ */
         gb2 += r;
         for (int k = 0; k < h; k++) {
             double z = s->Zt[(size_t)k * N + mu];
@@ -94,7 +94,7 @@ double fptnn_step(fptnn_state *s, const fptnn_data *dt, const size_t *idx, int B
         }
     }
     /* first layer: W1 −= η Σ δ_μ x_μᵀ, b1 −= η Σ δ_μ; and Z with it:
-     * Zt += −η Δᵀ G_𝓑 with G_𝓑 the rows μ ∈ 𝓑 of G (= its columns) */
+     * Zt += −η Δᵀ G_B with G_B the rows μ ∈ B of G (= its columns) */
     for (int b = 0; b < B; b++) {
         size_t mu = idx[b];
         memcpy(s->gb + (size_t)b * N, dt->G + mu * N, (size_t)N * sizeof *s->gb);

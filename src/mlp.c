@@ -175,7 +175,7 @@ void mlp_jac_gram(const mlp_net *m, mlp_work *w, const double *theta, const doub
 /* <<< snippet */
 
 /* >>> snippet mlp-ntk-gram */
-/* One output: Kmat = Σ_l (Δ_l Δ_lᵀ) ∘ (A_{l−1} A_{l−1}ᵀ + 1), with Δ_l the
+/* One output: Kmat = Σ_l (Δ_l Δ_lᵀ) ⊙ (A_{l−1} A_{l−1}ᵀ + 1), with Δ_l the
  * n × width[l] backpropagated derivatives (Δ_L = 1). */
 void mlp_ntk_gram(const mlp_net *m, mlp_work *w, const double *theta, const double *X, int n,
                   double *Kmat, double *tmp)
@@ -195,7 +195,7 @@ void mlp_ntk_gram(const mlp_net *m, mlp_work *w, const double *theta, const doub
                 for (int j = i; j < n; j++)
                     Kmat[(size_t)i * n + j] = tmp[(size_t)i * n + j] + 1.0;
         } else {
-            /* Kmat += (Δ Δᵀ) ∘ (tmp + 1), Δ Δᵀ by blocks of MB rows */
+            /* Kmat += (Δ Δᵀ) ⊙ (tmp + 1), Δ Δᵀ by blocks of MB rows */
             enum { MB = 64 };
             double *blk = SGDN_NEW(blk, sgdn_mul(MB, n));
             for (int i0 = 0; i0 < n; i0 += MB) {

@@ -42,7 +42,7 @@ double mori_noise_strength(const mori_noise_acc *a, double *gnorm2)
         g2 += (a->sum[j] / a->n) * (a->sum[j] / a->n); /* |∇L|² */
     if (gnorm2)
         *gnorm2 = g2;
-    return a->sq / a->n - g2; /* 𝒩 = (1/N) Σ |∇ℓ_μ|² − |∇L|² */
+    return a->sq / a->n - g2; /* noise strength = (1/N) Σ |∇ℓ_μ|² − |∇L|² */
 }
 /* <<< snippet */
 

@@ -55,7 +55,7 @@ static void spectra(run_ctx *run, const mlp_net *m, mlp_work *w, const double *t
     L /= N;
     *Lout = L, *acc = (double)cor / N;
     /* >>> snippet mori-decouple-gram */
-    mlp_ntk_gram(m, w, th, s->x, N, K, tmp); /* K_μν = ∇f_μ·∇f_ν */
+    mlp_ntk_gram(m, w, th, s->x, N, K, tmp); /* K_μnu = ∇f_μ·∇f_nu */
     for (int i = 0; i < N; i++)
         for (int j = 0; j < N; j++) {
             double k = K[(size_t)i * N + j] / N;

@@ -162,7 +162,7 @@ int main(int argc, char **argv)
         for (long i = 0; i < N; i++) {
             trG += K[i * N + i] / N;                    /* Tr G = Tr K / N */
             for (long j = 0; j < N; j++)
-                trG2 += K[i * N + j] * K[i * N + j];    /* Tr G² = ‖K‖²_F / N² */
+                trG2 += K[i * N + j] * K[i * N + j];    /* Tr G² = |K|²_F / N² */
         }
         trG2 /= (double)N * N;
         double *wv = SGDN_NEW(wv, sgdn_mul(N, neig)), *res = SGDN_NEW(res, neig);
@@ -178,7 +178,7 @@ int main(int argc, char **argv)
             double wi = wv[i * neig];
             w2 += wi * wi, w4 += wi * wi * wi * wi;
         }
-        kappa = N * w4 / (w2 * w2); /* E g⁴ / (E g²)² */
+        kappa = N * w4 / (w2 * w2); /* E g^4 / (E g²)² */
         /* <<< snippet */
         run_value(&run, "lanczos-res", "%.1e", res[0] / hstar);
         free(K), free(wv), free(res);

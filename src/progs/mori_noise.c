@@ -85,9 +85,9 @@ static int checkpoints(long epochs, long ncheck, long *ep)
 }
 
 /* >>> snippet mori-noise-measure */
-/* 𝒩, L and accuracy at θ from the per-sample gradients of all N samples;
+/* The noise strength, L and accuracy at θ from the per-sample gradients of all N samples;
  * for the MLP with MSE also Tr H = Tr G = (1/N) Σ_μ Tr(J_μJ_μᵀ) and the
- * decoupled Σ R_kk' Ḡ_kk' (mori.h). */
+ * decoupled Σ R_kk' Gbar_kk' (mori.h). */
 static void measure(const nn_net *net, nn_eval *e, const mlp_net *m, mlp_work *mw,
                     const double *th, const fmnist_set *s, double *G, ckpt *c)
 {
@@ -127,7 +127,7 @@ static void measure(const nn_net *net, nn_eval *e, const mlp_net *m, mlp_work *m
         for (int k = 0; k < K * K; k++)
             dec += (R[k] / s->n) * (Gb[k] / s->n);
         c->trH = trG;
-        c->dec = dec - c->g2;    /* decoupled 𝒩: Σ R_kk' Ḡ_kk' − |∇L|² */
+        c->dec = dec - c->g2;    /* decoupled noise strength: Σ R_kk' Gbar_kk' − |∇L|² */
         c->exact_jj = jj / s->n; /* (1/N) Σ r_μᵀ J_μJ_μᵀ r_μ = (1/N) Σ |∇ℓ_μ|² */
     }
     mori_noise_acc_free(&acc);
