@@ -89,8 +89,8 @@ int main(int argc, char **argv)
     run_parse(&run, spec);
     if (etas.n > MAXETA)
         run_usage_error(&run, "--etas takes at most %d values", MAXETA);
-    if (etas.n < 2)
-        run_usage_error(&run, "--etas needs at least two values (the fit across eta)");
+    if (etas.n < 3)
+        run_usage_error(&run, "--etas needs at least three values (the fit across eta)");
     if (Cmax <= Clo)
         run_usage_error(&run, "--Cmax must exceed --Clo");
     if (pre_B > N || B > N)
