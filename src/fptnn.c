@@ -104,7 +104,8 @@ double fptnn_step(fptnn_state *s, const fptnn_data *dt, const size_t *idx, int B
             b1[k] += c;
         }
     }
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, h, N, B, -eta, s->dl, h, s->gb, N, 1.0, s->Zt, N);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, h, N, B, -eta, s->dl, h, s->gb, N, 1.0,
+                s->Zt, N);
     for (int k = 0; k < h; k++)
         w2[k] -= eta * gw2[k];
     *b2 -= eta * gb2;

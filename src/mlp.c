@@ -153,9 +153,11 @@ void mlp_jac_gram(const mlp_net *m, mlp_work *w, const double *theta, const doub
             if (l == L - 1) /* Δ_L(μ) = I_K */
                 for (int k = 0; k < K; k++)
                     B[k * K + k] += s;
-            else
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, K, K, out, s,
-                            dl + (size_t)i * K * out, out, dl + (size_t)i * K * out, out, 1.0, B, K);
+            else {
+                const double *Di = dl + (size_t)i * K * out; /* Δ_l(μ), K × out */
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, K, K, out, s, Di, out, Di, out,
+                            1.0, B, K);
+            }
         }
         if (l == 0)
             break;

@@ -169,7 +169,8 @@ int main(int argc, char **argv)
         rng_stream rl;
         rng_init(&rl, (uint64_t)run.seed, 2);
         gram_op_ctx gc = {K, (int)N};
-        int steps = spectral_lanczos((size_t)N, gram_op, &gc, (int)neig, (int)(3 * neig + 20), &rl, ev, wv, res);
+        int steps = spectral_lanczos((size_t)N, gram_op, &gc, (int)neig, (int)(3 * neig + 20), &rl,
+                                     ev, wv, res);
         if (steps < 0)
             run_fail(&run, "Lanczos failed on the Gram matrix");
         hstar = ev[0];
