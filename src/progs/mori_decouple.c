@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 {
     run_ctx run;
     run_begin(&run, "mori_decouple", "MORI-DECOUPLE: eigenvalues of the exact vs decoupled matrix", argc, argv);
-    long N = run.ci ? 400 : 2000, seeds = 3, B = 100, width = 100;
+    long N = run.ci ? 400 : 4000, seeds = 3, B = 100, width = 100;
     double lr = 0.01;
     opts_list epochs = run.ci ? (opts_list){NT, {0, 5, 50}} : (opts_list){NT, {0, 50, 500}};
     const char *datadir = NULL;
