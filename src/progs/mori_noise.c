@@ -418,6 +418,14 @@ int main(int argc, char **argv)
     const trace *q = &tr[V_MLP_MSE * seeds];
     run_value(&run, "L-end", "%.3g", q->c[q->nck - 1].L);
     run_value(&run, "acc-end", "%.1f", 100 * q->c[q->nck - 1].acc);
+    q = &tr[V_CNN_MSE * seeds];
+    run_value(&run, "L-end-cnn", "%.3g", q->c[q->nck - 1].L);
+    run_value(&run, "acc-end-cnn", "%.1f", 100 * q->c[q->nck - 1].acc);
+    q = &tr[V_MLP_CE * seeds];
+    run_value(&run, "L-end-ce", "%.3g", q->c[q->nck - 1].L);
+    q = &tr[V_MLP_MSE * seeds];
+    run_value(&run, "trH-start", "%.3g", q->c[1].trH);
+    run_value(&run, "trH-end", "%.3g", q->c[q->nck - 1].trH);
     fmnist_free(&sm), fmnist_free(&sc);
     free(tr);
     return run_finish(&run);
