@@ -67,8 +67,8 @@ int main(int argc, char **argv)
     run_begin(&run, "mori_fpt_nn", "MORI-FPT-NN: mean first-passage time vs C, neural network", argc, argv);
     long N = run.ci ? 1000 : 10000, pre_iters = run.ci ? 10000 : 100000, pre_B = 100, B = 10;
     long reps = run.ci ? 30 : 50, boot = 400, neig = 30;
-    double pre_lr = 0.01, Clo = 1.1, Cmax = 20, tcap = run.ci ? 30 : 40, tfit = 1.0;
-    opts_list etas = {3, {0.0075, 0.01, 0.0125}};
+    double pre_lr = 0.01, Clo = 1.1, Cmax = 20, tcap = run.ci ? 30 : 100, tfit = 1.0;
+    opts_list cetas = {3, {0.75, 1.0, 1.25}};
     const char *datadir = NULL;
     opts_spec spec[] = {
         {"N", OPT_INT, &N, 100, 60000, "training images (the first N; paper 10^4)"},
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
         {"pre-lr", OPT_DOUBLE, &pre_lr, 1e-6, 10, "pre-training learning rate"},
         {"pre-B", OPT_INT, &pre_B, 1, 10000, "pre-training minibatch"},
         {"B", OPT_INT, &B, 1, 1000, "minibatch of the passage runs"},
-        {"etas", OPT_LIST, &etas, 1e-5, 10, "learning rates of the passage runs"},
+        {"eta-h", OPT_LIST, &cetas, 1e-3, 1.99, "learning rates of the passage runs as eta h* (below 2, the stability limit)"},
         {"reps", OPT_INT, &reps, 10, 1e6, "runs per learning rate"},
         {"Clo", OPT_DOUBLE, &Clo, 1.001, 1e6, "smallest C"},
         {"Cmax", OPT_DOUBLE, &Cmax, 1.002, 1e9, "largest C of the grid"},
@@ -87,10 +87,10 @@ int main(int argc, char **argv)
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory"},
         {0}};
     run_parse(&run, spec);
-    if (etas.n > MAXETA)
-        run_usage_error(&run, "--etas takes at most %d values", MAXETA);
-    if (etas.n < 3)
-        run_usage_error(&run, "--etas needs at least three values (the fit across eta)");
+    if (cetas.n > MAXETA)
+        run_usage_error(&run, "--eta-h takes at most %d values", MAXETA);
+    if (cetas.n < 3)
+        run_usage_error(&run, "--eta-h needs at least three values (the fit across eta)");
     if (Cmax <= Clo)
         run_usage_error(&run, "--Cmax must exceed --Clo");
     if (pre_B > N || B > N)
@@ -191,7 +191,11 @@ int main(int argc, char **argv)
         fprintf(fe, "%ld\t%.6g\n", i + 1, ev[i]);
     run_close(&run, fe);
 
-    /* 3. first passage */
+    /* 3. first passage, at η = (η h*)/h*: the paper does not state its η;
+     * η h* sets both the exponent and whether the step is stable (< 2) */
+    opts_list etas = cetas;
+    for (int i = 0; i < etas.n; i++)
+        etas.v[i] = cetas.v[i] / hstar;
     fptnn_data dt;
     fptnn_data_init(&dt, all.x, y, (int)N, d);
     int ne = etas.n;
@@ -242,24 +246,29 @@ int main(int argc, char **argv)
             if (i < reps)
                 break;
         }
-        /* the levels fitted: reached by every run, and mean t_p ≥ tfit */
-        double lt[MAXC], mt[MAXC];
+        /* the levels fitted: reached by every run, and mean t_p ≥ tfit;
+         * at least the top three reached by every run */
+        double lt[MAXC], mt[MAXC], st[MAXC];
         int j0 = nC;
         sp[ie] = B / (eta * hstar) + 1 - npr / 2;
+        if (nC < 3)
+            run_fail(&run, "eta = %g: fewer than 3 levels reached by every run; raise --tcap", eta);
         for (int j = 0; j < nC; j++) {
             stats_acc a;
             stats_acc_init(&a);
             for (long i = 0; i < reps; i++)
                 stats_acc_add(&a, eta * kp[i * MAXC + j]);
-            mt[j] = a.mean, lt[j] = log(a.mean);
+            mt[j] = a.mean, lt[j] = log(a.mean), st[j] = stats_acc_se(&a);
             if (j0 == nC && a.mean >= tfit)
                 j0 = j;
-            fprintf(f, "%g\t%.6g\t%.6g\t%.4g\t%d\n", eta, exp(logC[j]), a.mean, stats_acc_se(&a),
-                    j0 <= j);
         }
+        if (nC - j0 < 3) {
+            j0 = nC - 3;
+            fprintf(stderr, "mori_fpt_nn: eta = %g: the top 3 levels reached by every run are fitted\n", eta);
+        }
+        for (int j = 0; j < nC; j++)
+            fprintf(f, "%g\t%.6g\t%.6g\t%.4g\t%d\n", eta, exp(logC[j]), mt[j], st[j], j0 <= j);
         fprintf(f, "\n\n");
-        if (nC - j0 < 3)
-            run_fail(&run, "eta = %g: fewer than 3 levels with t_p >= %g reached by every run; raise --tcap", eta, tfit);
         run_require_finite(&run, mt, nC, "mean passage time");
         stats_fit fit;
         if (stats_fit_line(logC + j0, lt + j0, nC - j0, &fit))
