@@ -31,8 +31,8 @@ set logscale x
 set xlabel "epoch + 1"
 set ylabel "𝒩 / (2 L Tr H)"
 set format x "10^{%L}"
-set key top left font ",8"
-set yrange [0:*]
+set key at graph 0.02, 0.8 left top font ",8"
+set yrange [0:1.15]
 plot f index 0 u ($2+1):($9-$10):($9+$10) w filledcurves lc rgb "#a6cbe3" notitle, \
      f index 0 u ($2+1):9 w lp lt 1 title "measured (MLP, MSE, K = 10)", \
      f index 0 u ($2+1):($11-$12):($11+$12) w filledcurves lc rgb "#f2c19e" notitle, \
