@@ -340,8 +340,6 @@ int main(int argc, char **argv)
             }
         }
     int S = (int)seeds;
-    for (int v = 0; v < NVAR; v++)
-        run_require_finite(&run, sl[v], S, "late-stage slope");
     run_require_finite(&run, ratio, S, "noise ratio");
     double m, se, tq;
     char key[64];
@@ -358,6 +356,7 @@ int main(int argc, char **argv)
         snprintf(key, sizeof key, "fitted-%s", vname[v]), run_value(&run, key, "%s", amin >= 0.99 ? "yes" : "no");
         if (amin < 0.99)
             continue;
+        run_require_finite(&run, sl[v], S, "late-stage slope");
         run_check(&run, (run_check_row){.id = "MORI-NOISE", .tests = CHECK_PAPER,
             .check = v == 0 ? "late-stage slope of log N on log L, MLP, MSE" : "late-stage slope of log N on log L, CNN, MSE",
             .rel = REL_EQ, .measured = m, .predicted = 1.0, .tol = tq * se, .basis = basis,
