@@ -22,7 +22,7 @@ set ylabel "mean first-passage time t_p"
 set key top left font ",7" spacing 0.9
 set samples 400
 plot for [i=0:ne-1] f index i u 2:3:(1.96*$4) w yerrorbars lt i+1 pt 6 notitle, \
-     for [i=0:ne-1] f index i u 2:($5 > 0 ? $3 : 1/0):(1.96*$4) w yerrorbars lt i+1 title sprintf("η = %g", row(i+1,1)), \
+     for [i=0:ne-1] f index i u 2:($5 > 0 ? $3 : 1/0):(1.96*$4) w yerrorbars lt i+1 title sprintf("η = %.2g", row(i+1,1)), \
      for [i=0:ne-1] (x >= row(i+1,6) && x <= row(i+1,7) ? exp(row(i+1,9))*x**row(i+1,3) : 1/0) w l lt i+1 lw 0.8 notitle, \
      for [i=0:ne-1] (x >= row(i+1,6) && x <= row(i+1,7) ? exp(row(i+1,9))*row(i+1,6)**row(i+1,3)*(x/row(i+1,6))**row(i+1,5) : 1/0) w l lt i+1 dt 2 lw 0.8 notitle, \
      NaN w l lt 7 lw 0.8 title "fit", NaN w l lt 7 dt 2 lw 0.8 title "Eq. 16"
