@@ -103,7 +103,7 @@ int main(int argc, char **argv)
 
     fmnist_set all;
     char err[1024];
-    if (fmnist_load(datadir, "train", &all, err, sizeof err))
+    if (fmnist_load_at_least(datadir, "train", (int)N, "--N", &all, err, sizeof err))
         run_fail(&run, "%s", err);
     all.n = (int)N; /* the first N images */
     double *y = SGDN_NEW(y, N);

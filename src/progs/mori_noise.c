@@ -235,7 +235,8 @@ int main(int argc, char **argv)
 
     fmnist_set all, sm, sc;
     char err[1024];
-    if (fmnist_load(datadir, "train", &all, err, sizeof err))
+    if (fmnist_load_at_least(datadir, "train", (int)(ntrain > cnn_ntrain ? ntrain : cnn_ntrain),
+                             ntrain > cnn_ntrain ? "--ntrain" : "--cnn-ntrain", &all, err, sizeof err))
         run_fail(&run, "%s", err);
     rng_stream rs;
     rng_init(&rs, (uint64_t)run.seed, 1);
