@@ -66,7 +66,9 @@ int main(int argc, char **argv)
     run_ctx run;
     run_begin(&run, "mori_fpt_nn", "MORI-FPT-NN: mean first-passage time vs C, neural network", argc, argv);
     long N = run.ci ? 1000 : 10000, pre_iters = run.ci ? 10000 : 100000, pre_B = 100, B = 10;
-    long reps = run.ci ? 30 : 50, boot = 400, neig = 30;
+    /* ci: more runs at its smaller N, so that the rows on the coefficient of
+     * 1/eta can tell B/h* from B/((kappa - 1) h*), as the paper profile's can */
+    long reps = run.ci ? 150 : 50, boot = 400, neig = 30;
     double pre_lr = 0.01, Clo = 1.1, Cmax = 20, tcap = run.ci ? 30 : 40, tfit = 1.0;
     opts_list cetas = {3, {0.75, 1.0, 1.25}};
     const char *datadir = NULL;
