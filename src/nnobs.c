@@ -91,7 +91,7 @@ int nnobs_align_exact(size_t N, size_t D, const double *H, const double *G, nnob
         cblas_daxpy((int)D, 1.0 / N, G + i * D, 1, mean, 1);
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < D; j++)
-            Gc[i * D + j] = G[i * D + j] - mean[j]; /* c_i = g_i − ḡ */
+            Gc[i * D + j] = G[i * D + j] - mean[j]; /* c_i = g_i − mean_i g_i */
     /* Tr(HC) = (1/N) Σ_i c_iᵀ H c_i = (1/N) Σ_ij (Gc H)_ij (Gc)_ij */
     double *GH = SGDN_NEW(GH, sgdn_mul(N, D));
     cblas_dsymm(CblasRowMajor, CblasRight, CblasUpper, (int)N, (int)D, 1.0, H, (int)D, Gc, (int)D,
@@ -100,7 +100,7 @@ int nnobs_align_exact(size_t N, size_t D, const double *H, const double *G, nnob
     for (size_t k = 0; k < N * D; k++)
         hc += GH[k] * Gc[k], trc += Gc[k] * Gc[k];
     free(GH);
-    /* Tr(C²) = (1/N²) Tr((GcᵀGc)²) = (1/N²) ‖Gc Gcᵀ‖_F²: an N × N product */
+    /* Tr(C²) = (1/N²) Tr((GcᵀGc)²) = (1/N²) |Gc Gcᵀ|_F²: an N × N product */
     double *K = SGDN_NEW(K, sgdn_mul(N, N));
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)N, (int)D, 1.0, Gc, (int)D, 0.0, K,
                 (int)N);

@@ -87,10 +87,10 @@ static int one_run(const nn_net *net, nn_data train, nn_data sub, long batch, do
         rng_permutation(&r, perm, (size_t)train.n);
         /* >>> snippet wei-fdr-step */
         /* The relations hold for θ measured from any fixed origin; the
-         * epoch's mean state θ̄ removes the large constant part of θ·g_B
+         * epoch's mean state θm removes the large constant part of θ·g_B
          * whose mean is zero only at stationarity, and with it most of the
          * variance: per block β of the epoch,
-         *   O_L,β = mean_β(θ·g_B) − θ̄·mean_β(g_B),  O_R,β = η(1+μ)/2 mean_β(b·b),
+         *   O_L,β = mean_β(θ·g_B) − θm·mean_β(g_B),  O_R,β = η(1+μ)/2 mean_β(b·b),
          * and likewise with the projections u·θ, u·g_B, u·b. */
         long len = spe / nb;
         memset(thbar, 0, D * sizeof *thbar), memset(gb, 0, sgdn_mul(nb, D) * sizeof *gb);
