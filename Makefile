@@ -239,7 +239,7 @@ test-unit: $(patsubst %,$(TB)/%,$(UNIT_TESTS))
 test-progs: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
 	@SHARDABLE='$(SHARDABLE)' tests/test_programs.sh $(BIN) "$(PROGS)" $(foreach p,$(PROGS),'$(p)=$(TESTARGS_$(p))' '$(p)^=$(TESTDEPS_$(p))')
 # the bad-input table (tests/bad_inputs.tsv): exit code, one error line, no file left
-test-bad: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
+test-bad: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS) $(BENCHES))
 	@tests/test_bad_inputs.sh $(BIN)
 test: test-unit test-progs test-bad
 	@echo "all tests passed"
@@ -284,9 +284,12 @@ $(SB)/bin/%: src/progs/%.c $(SB)/libsgdn.a
 $(SB)/bin/%: src/tools/%.c $(SB)/libsgdn.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< $(SB)/libsgdn.a $(LDLIBS) -o $(TMP) && mv $(TMP) $@
+$(SB)/bin/%: src/bench/%.c $(SB)/libsgdn.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< $(SB)/libsgdn.a $(LDLIBS) -o $(TMP) && mv $(TMP) $@
 # the unit tests, every program once on its test arguments, then the
 # bad-input table under the sanitizers
-test-sanitize: $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS)) $(patsubst %,$(SB)/bin/%,$(PROGS) $(TOOLS))
+test-sanitize: $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS)) $(patsubst %,$(SB)/bin/%,$(PROGS) $(TOOLS) $(BENCHES))
 	@ASAN_OPTIONS=detect_leaks=0 tests/run_unit.sh $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS))
 	@d=$$(mktemp -d); fail=0; \
 	 $(foreach p,$(PROGS),$(foreach q,$(TESTDEPS_$(p)) $(p),ASAN_OPTIONS=detect_leaks=0 $(SB)/bin/$(q) --profile ci --outdir $$d $(TESTARGS_$(q)) \

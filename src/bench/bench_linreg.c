@@ -8,8 +8,13 @@
 #include "linreg.h"
 #include "run.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1) {
+        fprintf(stderr, "%s: error: unexpected argument '%s'\nusage: %s (no options; run by make bench)\n",
+                "bench_linreg", argv[1], "bench_linreg");
+        return 2;
+    }
     linreg_data D;
     if (linreg_data_gaussian(&D, 10, 10000, 1, 0))
         return 1;

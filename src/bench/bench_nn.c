@@ -201,10 +201,18 @@ static void core_rows(const char *tag, const char *dir, const nn_net *net, nn_ev
 
 int main(int argc, char **argv)
 {
-    const char *dir = argc == 2 ? argv[1] : NULL;
+    /* bench_nn [DIR] | bench_nn --core-rows TAG DIR (DIR: where to hand the
+     * net, data and results to the PyTorch side) */
+    const char *dir = argc == 2 && strncmp(argv[1], "--", 2) ? argv[1] : NULL;
     const char *tag = argc == 4 && !strcmp(argv[1], "--core-rows") ? argv[2] : NULL;
     if (tag)
         dir = argv[3];
+    if (argc > 1 && !dir) {
+        fprintf(stderr, "bench_nn: error: unexpected arguments starting at '%s'\n"
+                        "usage: bench_nn [DIR] | bench_nn --core-rows TAG DIR (run by make bench)\n",
+                argv[1]);
+        return 2;
+    }
     openblas_set_num_threads(1);
     int threads = omp_get_max_threads();
     double peak1 = dgemm_gflops(1000), peak = peak1 * threads;

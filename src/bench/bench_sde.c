@@ -15,8 +15,13 @@ static double now(void)
     return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1) {
+        fprintf(stderr, "%s: error: unexpected argument '%s'\nusage: %s (no options; run by make bench)\n",
+                "bench_sde", argv[1], "bench_sde");
+        return 2;
+    }
     const long n = 20000000;
     rng_stream r;
     double best_norm = 0, best_step = 0, sink = 0;

@@ -24,6 +24,7 @@
 #include "nnobs.h"
 #include "rng.h"
 #include "run.h"
+#include "run_data.h"
 #include "stats.h"
 
 #define NLOSS 2
@@ -31,14 +32,6 @@
 typedef struct {
     double cs, tr_hc, tr_h2, tr_c2, tr_h, tr_c, loss;
 } meas;
-
-static void load(run_ctx *run, const char *dir, const char *split, long need, const char *option,
-                 fmnist_set *s)
-{
-    char err[1024];
-    if (fmnist_load_at_least(dir, split, (int)need, option, s, err, sizeof err))
-        run_fail(run, "%s", err);
-}
 
 /* One run: SGD with the given loss, measuring at steps ts[0..nt). */
 static int one_run(const nn_net *net, nn_data train, nn_data ev, long batch, double lr,
@@ -113,7 +106,7 @@ int main(int argc, char **argv)
         run_usage_error(&run, "--early must be below --steps");
 
     fmnist_set all, train;
-    load(&run, datadir, "train", ntrain, "--ntrain", &all);
+    run_load_fmnist(&run, datadir, "train", ntrain, "--ntrain", &all);
     rng_stream rs;
     rng_init(&rs, (uint64_t)run.seed, 50000);
     fmnist_random_subset(&all, (int)ntrain, &rs, &train);

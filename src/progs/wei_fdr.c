@@ -29,6 +29,7 @@
 #include "nnobs.h"
 #include "rng.h"
 #include "run.h"
+#include "run_data.h"
 #include "spectral.h"
 #include "stats.h"
 
@@ -47,14 +48,6 @@ static void hess_op(void *c, const double *x, double *y)
 typedef struct {
     double r_raw, se_raw, r_top, se_top, lambda1, loss;
 } epoch_meas;
-
-static void load(run_ctx *run, const char *dir, const char *split, long need, const char *option,
-                 fmnist_set *s)
-{
-    char err[1024];
-    if (fmnist_load_at_least(dir, split, (int)need, option, s, err, sizeof err))
-        run_fail(run, "%s", err);
-}
 
 static int one_run(const nn_net *net, nn_data train, nn_data sub, long batch, double lr, double mu,
                    long epochs, int lanczos, int nb, uint64_t seed, uint64_t stream,
@@ -167,7 +160,7 @@ int main(int argc, char **argv)
         run_usage_error(&run, "an epoch must have at least --blocks steps");
 
     fmnist_set all, train;
-    load(&run, datadir, "train", ntrain, "--ntrain", &all);
+    run_load_fmnist(&run, datadir, "train", ntrain, "--ntrain", &all);
     rng_stream rs;
     rng_init(&rs, (uint64_t)run.seed, 50000);
     fmnist_random_subset(&all, (int)ntrain, &rs, &train);

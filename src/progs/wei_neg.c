@@ -29,6 +29,7 @@
 #include "nnobs.h"
 #include "rng.h"
 #include "run.h"
+#include "run_data.h"
 #include "stats.h"
 
 typedef struct {
@@ -40,14 +41,6 @@ typedef struct {
     long nneg;
     int status;
 } point;
-
-static void load(run_ctx *run, const char *dir, const char *split, long need, const char *option,
-                 fmnist_set *s)
-{
-    char err[1024];
-    if (fmnist_load_at_least(dir, split, (int)need, option, s, err, sizeof err))
-        run_fail(run, "%s", err);
-}
 
 /* >>> snippet wei-neg-sgd */
 /* SGD from θ (in place): the minibatches of an epoch are consecutive
@@ -111,7 +104,7 @@ int main(int argc, char **argv)
         run_usage_error(&run, "need at least 3 points for the fit");
 
     fmnist_set all, train;
-    load(&run, datadir, "train", ntrain, "--ntrain", &all);
+    run_load_fmnist(&run, datadir, "train", ntrain, "--ntrain", &all);
     rng_stream rs;
     rng_init(&rs, (uint64_t)run.seed, 50000);
     fmnist_random_subset(&all, (int)ntrain, &rs, &train);

@@ -41,6 +41,7 @@
 #include "nnobs.h"
 #include "rng.h"
 #include "run.h"
+#include "run_data.h"
 #include "stats.h"
 
 typedef struct {
@@ -241,14 +242,6 @@ static int run_init(job *j)
     return st;
 }
 
-static void load(run_ctx *run, const char *dir, const char *split, long need, const char *option,
-                 fmnist_set *s)
-{
-    char err[1024];
-    if (fmnist_load_at_least(dir, split, (int)need, option, s, err, sizeof err))
-        run_fail(run, "%s", err);
-}
-
 int main(int argc, char **argv)
 {
     run_ctx run;
@@ -289,12 +282,12 @@ int main(int argc, char **argv)
     /* data: ntrain random training images, the first ntest test images,
      * both averaged over 2×2 blocks to 14×14 */
     fmnist_set all, train, test;
-    load(&run, datadir, "train", P.ntrain, "--ntrain", &all);
+    run_load_fmnist(&run, datadir, "train", P.ntrain, "--ntrain", &all);
     rng_stream rs;
     rng_init(&rs, (uint64_t)run.seed, 50000);
     fmnist_random_subset(&all, (int)P.ntrain, &rs, &train);
     fmnist_free(&all);
-    load(&run, datadir, "t10k", P.ntest, "--ntest", &all);
+    run_load_fmnist(&run, datadir, "t10k", P.ntest, "--ntest", &all);
     size_t *ti = SGDN_NEW(ti, P.ntest);
     for (long i = 0; i < P.ntest; i++)
         ti[i] = (size_t)i;

@@ -21,6 +21,7 @@
 #include "nn.h"
 #include "rng.h"
 #include "run.h"
+#include "run_data.h"
 #include "spectral.h"
 
 typedef struct {
@@ -33,14 +34,6 @@ static void hess_op(void *c, const double *x, double *y)
 {
     hess_ctx *h = c;
     nn_hvp(h->e, h->theta, h->d, x, y);
-}
-
-static void load(run_ctx *run, const char *dir, const char *split, long need, const char *option,
-                 fmnist_set *s)
-{
-    char err[1024];
-    if (fmnist_load_at_least(dir, split, (int)need, option, s, err, sizeof err))
-        run_fail(run, "%s", err);
 }
 
 int main(int argc, char **argv)
@@ -71,8 +64,8 @@ int main(int argc, char **argv)
         run_usage_error(&run, "--lanczos-steps must be at least --neig");
 
     fmnist_set train_all, test, train;
-    load(&run, datadir, "train", ntrain, "--ntrain", &train_all);
-    load(&run, datadir, "t10k", ntest, "--ntest", &test);
+    run_load_fmnist(&run, datadir, "train", ntrain, "--ntrain", &train_all);
+    run_load_fmnist(&run, datadir, "t10k", ntest, "--ntest", &test);
     int *corrupted = SGDN_NEW(corrupted, ncorrupt + 1);
     fmnist_corrupted_subset(&train_all, (int)ntrain, (int)ncorrupt, (uint64_t)run.seed, 1, &train,
                             corrupted);
