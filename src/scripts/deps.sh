@@ -14,6 +14,7 @@ build_needs=(
   "/usr/include/zlib.h zlib1g-dev"
   "/usr/include/cmocka.h libcmocka-dev"
   "cmd:gcc gcc"
+  "cmd:python3 python3"
   "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz dataset-fashion-mnist"
 )
 report_needs=(
