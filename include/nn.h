@@ -99,9 +99,10 @@ void nn_zhu_cnn(nn_net *net);
 /* LeNet-5 on 28×28: conv 5×5×6 (pad 2) → ReLU → maxpool 2 → conv 5×5×16 →
  * ReLU → maxpool 2 → fc 400→120 → ReLU → fc 120→84 → ReLU → fc 84→10. */
 void nn_lenet5(nn_net *net);
-/* Three 3×3 convolutions with c1, c2, c3 channels (WEI: 15, 20, 10), each
- * followed by ReLU, the first two by maxpool 2, then fc → 10. */
-void nn_cnn3(nn_net *net, int side, int c1, int c2, int c3);
+/* Three 3×3 convolutions with c1, c2, c3 channels (WEI: 15, 20, 10) and
+ * zero padding pad, each followed by ReLU, the first two by maxpool 2, then
+ * fc → 10; cross-entropy without smoothing (nn_set_loss may change it). */
+void nn_cnn3(nn_net *net, int side, int pad, int c1, int c2, int c3);
 /* A fully connected ReLU net on d inputs with hidden widths w[0..nh) and
  * nout outputs. */
 void nn_mlp(nn_net *net, int d, int nh, const int *w, int nout);

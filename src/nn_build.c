@@ -137,16 +137,16 @@ void nn_lenet5(nn_net *net)
     nn_set_loss(net, NN_LOSS_CE, 0.0);
 }
 
-void nn_cnn3(nn_net *net, int side, int c1, int c2, int c3)
+void nn_cnn3(nn_net *net, int side, int pad, int c1, int c2, int c3)
 {
     nn_init(net, side, 1);
-    nn_add_conv(net, 3, c1, 0);
+    nn_add_conv(net, 3, c1, pad);
     nn_add_relu(net);
     nn_add_maxpool(net, 2);
-    nn_add_conv(net, 3, c2, 0);
+    nn_add_conv(net, 3, c2, pad);
     nn_add_relu(net);
     nn_add_maxpool(net, 2);
-    nn_add_conv(net, 3, c3, 0);
+    nn_add_conv(net, 3, c3, pad);
     nn_add_relu(net);
     nn_add_dense(net, 10);
     nn_set_loss(net, NN_LOSS_CE, 0.0);

@@ -176,7 +176,7 @@ static void cnn3(void **state)
 {
     (void)state;
     fixture f;
-    nn_cnn3(&f.net, 28, 15, 20, 10);
+    nn_cnn3(&f.net, 28, 0, 15, 20, 10);
     make_data(&f, 2, 4);
     check_derivatives(&f);
     drop(&f);

@@ -60,7 +60,7 @@ static void build_net(int v, const params *p, nn_net *net, mlp_net *m)
 {
     int w[3] = {(int)p->width, (int)p->width, (int)p->width};
     if (v == V_CNN_MSE)
-        nn_cnn3(net, FMNIST_SIDE, p->c1, p->c2, p->c3);
+        nn_cnn3(net, FMNIST_SIDE, 0, p->c1, p->c2, p->c3);
     else
         nn_mlp(net, FMNIST_SIDE * FMNIST_SIDE, 3, w, FMNIST_CLASSES);
     nn_set_loss(net, v == V_MLP_CE ? NN_LOSS_CE : NN_LOSS_MSE, 0.0);

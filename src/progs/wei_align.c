@@ -105,12 +105,8 @@ int main(int argc, char **argv)
     if (early >= steps)
         run_usage_error(&run, "--early must be below --steps");
 
-    fmnist_set all, train;
-    run_load_fmnist(&run, datadir, "train", ntrain, "--ntrain", &all);
-    rng_stream rs;
-    rng_init(&rs, (uint64_t)run.seed, 50000);
-    fmnist_random_subset(&all, (int)ntrain, &rs, &train);
-    fmnist_free(&all);
+    fmnist_set train;
+    run_load_fmnist_subset(&run, datadir, "train", ntrain, "--ntrain", 50000, &train);
     fmnist_downsample(&train, 4); /* 28×28 → 7×7 */
     /* the evaluation subset: the first neval of the (random) training set */
     nn_data dtrain = {train.x, train.y, NULL, train.n}, dev = {train.x, train.y, NULL, (int)neval};

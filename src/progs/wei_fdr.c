@@ -159,19 +159,11 @@ int main(int argc, char **argv)
     if (ntrain / batch < nb)
         run_usage_error(&run, "an epoch must have at least --blocks steps");
 
-    fmnist_set all, train;
-    run_load_fmnist(&run, datadir, "train", ntrain, "--ntrain", &all);
-    rng_stream rs;
-    rng_init(&rs, (uint64_t)run.seed, 50000);
-    fmnist_random_subset(&all, (int)ntrain, &rs, &train);
-    fmnist_free(&all);
+    fmnist_set train;
+    run_load_fmnist_subset(&run, datadir, "train", ntrain, "--ntrain", 50000, &train);
     fmnist_downsample(&train, 2);
     nn_net net;
-    nn_init(&net, 14, 1);
-    nn_add_conv(&net, 3, 15, 1), nn_add_relu(&net), nn_add_maxpool(&net, 2);
-    nn_add_conv(&net, 3, 20, 1), nn_add_relu(&net), nn_add_maxpool(&net, 2);
-    nn_add_conv(&net, 3, 10, 1), nn_add_relu(&net);
-    nn_add_dense(&net, 10);
+    nn_cnn3(&net, 14, 1, 15, 20, 10); /* the net of wei_path */
     nn_set_loss(&net, NN_LOSS_CE, smooth);
     nn_data dtrain = {train.x, train.y, NULL, train.n}, dsub = {train.x, train.y, NULL, (int)nsub};
 

@@ -103,12 +103,8 @@ int main(int argc, char **argv)
     if (nmin * (1 + reps * batches.n) < 3)
         run_usage_error(&run, "need at least 3 points for the fit");
 
-    fmnist_set all, train;
-    run_load_fmnist(&run, datadir, "train", ntrain, "--ntrain", &all);
-    rng_stream rs;
-    rng_init(&rs, (uint64_t)run.seed, 50000);
-    fmnist_random_subset(&all, (int)ntrain, &rs, &train);
-    fmnist_free(&all);
+    fmnist_set train;
+    run_load_fmnist_subset(&run, datadir, "train", ntrain, "--ntrain", 50000, &train);
     fmnist_downsample(&train, 2);
     nn_net net;
     int w[1] = {(int)hidden};

@@ -282,11 +282,7 @@ int main(int argc, char **argv)
     /* data: ntrain random training images, the first ntest test images,
      * both averaged over 2×2 blocks to 14×14 */
     fmnist_set all, train, test;
-    run_load_fmnist(&run, datadir, "train", P.ntrain, "--ntrain", &all);
-    rng_stream rs;
-    rng_init(&rs, (uint64_t)run.seed, 50000);
-    fmnist_random_subset(&all, (int)P.ntrain, &rs, &train);
-    fmnist_free(&all);
+    run_load_fmnist_subset(&run, datadir, "train", P.ntrain, "--ntrain", 50000, &train);
     run_load_fmnist(&run, datadir, "t10k", P.ntest, "--ntest", &all);
     size_t *ti = SGDN_NEW(ti, P.ntest);
     for (long i = 0; i < P.ntest; i++)
@@ -297,11 +293,7 @@ int main(int argc, char **argv)
 
     /* >>> snippet wei-path-net */
     nn_net net;
-    nn_init(&net, 14, 1);
-    nn_add_conv(&net, 3, 15, 1), nn_add_relu(&net), nn_add_maxpool(&net, 2); /* 14 → 7 */
-    nn_add_conv(&net, 3, 20, 1), nn_add_relu(&net), nn_add_maxpool(&net, 2); /* 7 → 3 */
-    nn_add_conv(&net, 3, 10, 1), nn_add_relu(&net);
-    nn_add_dense(&net, 10);
+    nn_cnn3(&net, 14, 1, 15, 20, 10); /* padding 1: 14 → 7 → 3 */
     nn_set_loss(&net, NN_LOSS_CE, P.smooth);
     /* <<< snippet */
     size_t D = net.D;
