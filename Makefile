@@ -120,6 +120,10 @@ $(D):
 	@mkdir -p $@
 $(D)/%.claims.tsv: $(BIN)/% | $(D)
 	$(RUN) $(BIN)/$* --profile $(PROFILE) $(ARGS_$*) --outdir $(D)
+# NEEDS_NAME: programs whose data NAME reads (e.g. zhu_fm_gd's theta*_GD);
+# they run first, also before NAME's shards and in the program tests.
+NEEDED = $(NEEDS_$(1):%=$(D)/%.claims.tsv)
+$(foreach p,$(PROGS),$(if $(NEEDS_$(p)),$(eval $(D)/$(p).claims.tsv: $(call NEEDED,$(p)))))
 
 # Sharded: shard i of n writes $(D)/shards/NAME.shard-i-of-n (a partial
 # result), and the merge (the program itself, --merge-shards n) reads them
@@ -127,7 +131,7 @@ $(D)/%.claims.tsv: $(BIN)/% | $(D)
 ifneq ($(SHARDS),1)
 SHARD_IDS := $(shell seq 1 $(SHARDS))
 define shard_rules
-$(D)/shards/$(1).shard-%-of-$(SHARDS): $(BIN)/$(1) | $(D)/shards
+$(D)/shards/$(1).shard-%-of-$(SHARDS): $(BIN)/$(1) $(call NEEDED,$(1)) | $(D)/shards
 	$$(RUN) $(BIN)/$(1) --profile $(PROFILE) $$(ARGS_$(1)) --outdir $(D) --shard-dir $(D)/shards --shard $$*/$(SHARDS)
 $(D)/$(1).claims.tsv: $(BIN)/$(1) $(foreach i,$(SHARD_IDS),$(D)/shards/$(1).shard-$(i)-of-$(SHARDS)) | $(D)
 	$$(RUN) $(BIN)/$(1) --profile $(PROFILE) $$(ARGS_$(1)) --outdir $(D) --shard-dir $(D)/shards --merge-shards $(SHARDS)
@@ -237,7 +241,7 @@ $(TB)/%: tests/%.c $(LIB)
 test-unit: $(patsubst %,$(TB)/%,$(UNIT_TESTS))
 	@tests/run_unit.sh $^
 test-progs: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
-	@SHARDABLE='$(SHARDABLE)' tests/test_programs.sh $(BIN) "$(PROGS)" $(foreach p,$(PROGS),'$(p)=$(TESTARGS_$(p))' '$(p)^=$(TESTDEPS_$(p))')
+	@SHARDABLE='$(SHARDABLE)' tests/test_programs.sh $(BIN) "$(PROGS)" $(foreach p,$(PROGS),'$(p)=$(TESTARGS_$(p))' '$(p)^=$(NEEDS_$(p))')
 # the bad-input table (tests/bad_inputs.tsv): exit code, one error line, no file left
 test-bad: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS) $(BENCHES))
 	@tests/test_bad_inputs.sh $(BIN)
@@ -292,7 +296,7 @@ $(SB)/bin/%: src/bench/%.c $(SB)/libsgdn.a
 test-sanitize: $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS)) $(patsubst %,$(SB)/bin/%,$(PROGS) $(TOOLS) $(BENCHES))
 	@ASAN_OPTIONS=detect_leaks=0 tests/run_unit.sh $(patsubst %,$(SB)/tests/%,$(UNIT_TESTS))
 	@d=$$(mktemp -d); fail=0; \
-	 $(foreach p,$(PROGS),$(foreach q,$(TESTDEPS_$(p)) $(p),ASAN_OPTIONS=detect_leaks=0 $(SB)/bin/$(q) --profile ci --outdir $$d $(TESTARGS_$(q)) \
+	 $(foreach p,$(PROGS),$(foreach q,$(NEEDS_$(p)) $(p),ASAN_OPTIONS=detect_leaks=0 $(SB)/bin/$(q) --profile ci --outdir $$d $(TESTARGS_$(q)) \
 	     2>$$d/err || { fail=1; echo "FAILED under sanitizers: $(q)"; tail -n 20 $$d/err; };)) \
 	 rm -rf $$d; [ $$fail = 0 ] && echo "sanitized programs: $(words $(PROGS)) ran clean"
 	@ASAN_OPTIONS=detect_leaks=0 tests/test_bad_inputs.sh $(SB)/bin

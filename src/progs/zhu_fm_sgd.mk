@@ -6,7 +6,6 @@ FIGDATA_8 := zhu_fm_sgd zhu_fm_dyn
 FIGCLAIMS_8 := ZHU-FM-NOISE
 FIGTITLE_8 := Fashion-MNIST: gradient-mean norm vs noise norm along SGD; first 50 iterations of the dynamics
 FIGSECTION_8 := report/zhu-70-fm-noise.tex
-$(D)/zhu_fm_sgd.claims.tsv: $(D)/zhu_fm_gd.claims.tsv
 ARGS_zhu_fm_sgd := --theta $(D)/zhu_fm_gd.theta
-TESTDEPS_zhu_fm_sgd := zhu_fm_gd
+NEEDS_zhu_fm_sgd := zhu_fm_gd
 TESTARGS_zhu_fm_sgd := --ntrain 60 --ncorrupt 10 --iters 20 --seeds 2 --probes 2 --lanczos-steps 4 --points 3 --norm-every 5
