@@ -240,8 +240,10 @@ $(TB)/%: tests/%.c $(LIB)
 	$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -lcmocka -o $(TMP) && mv $(TMP) $@
 test-unit: $(patsubst %,$(TB)/%,$(UNIT_TESTS))
 	@tests/run_unit.sh $^
+# make test-progs ONLY="a b" tests programs a and b (and what they need)
+ONLY ?= $(PROGS)
 test-progs: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS))
-	@SHARDABLE='$(SHARDABLE)' tests/test_programs.sh $(BIN) "$(PROGS)" $(foreach p,$(PROGS),'$(p)=$(TESTARGS_$(p))' '$(p)^=$(NEEDS_$(p))')
+	@SHARDABLE='$(SHARDABLE)' tests/test_programs.sh $(BIN) "$(ONLY)" $(foreach p,$(PROGS),'$(p)=$(TESTARGS_$(p))' '$(p)^=$(NEEDS_$(p))')
 # the bad-input table (tests/bad_inputs.tsv): exit code, one error line, no file left
 test-bad: $(patsubst %,$(BIN)/%,$(PROGS) $(TOOLS) $(BENCHES))
 	@tests/test_bad_inputs.sh $(BIN)
