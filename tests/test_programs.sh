@@ -67,14 +67,23 @@ done
 
 # Shardable programs (SHARDABLE, from the Makefile): two shards and a merge
 # give the bytes of one run; the merge rejects a missing, duplicated
-# (renamed) or mismatched shard with one error line and exit 1.
+# (renamed) or mismatched shard with one error line and exit 1.  The
+# programs it needs run first into every output directory; a shard or a
+# failed merge adds nothing to it.
 for p in ${SHARDABLE-}; do
   read -r -a extra <<<"${targs[$p]-}"
   run() { "$bin/$p" --profile ci --seed "${SEED:-7}" "${extra[@]}" "$@" >/dev/null 2>"$tmp/stderr"; }
+  deps() {  # outdir: the needed programs' outputs, with their own test arguments
+    for dep in ${tdeps[$p]-}; do
+      read -r -a dextra <<<"${targs[$dep]-}"
+      "$bin/$dep" --profile ci --seed 7 --outdir "$1" "${dextra[@]}" >/dev/null 2>"$tmp/stderr" || return 1
+    done
+  }
   mkdir -p "$tmp/one" "$tmp/sh" "$tmp/merged"
+  deps "$tmp/one" && deps "$tmp/merged"; before=$(ls -A "$tmp/merged")
   if run --outdir "$tmp/one" && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 1/2 &&
      run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 2/2 &&
-     [[ -z $(ls -A "$tmp/merged") ]] && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --merge-shards 2; then
+     [[ $(ls -A "$tmp/merged") == "$before" ]] && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --merge-shards 2; then
     same=1
     for f in "$tmp/one"/*; do
       b=$(basename "$f"); [[ $b == *.prov.tsv ]] && continue
@@ -86,10 +95,10 @@ for p in ${SHARDABLE-}; do
   fi
   expect_merge_error() {  # what, pattern, args...
     local what=$1 pat=$2; shift 2
-    rm -rf "$tmp/m2"; mkdir -p "$tmp/m2"
+    rm -rf "$tmp/m2"; mkdir -p "$tmp/m2"; deps "$tmp/m2"; local before; before=$(ls -A "$tmp/m2")
     run --outdir "$tmp/m2" --shard-dir "$tmp/sh" "$@"; local rc=$?
     if ((rc == 1)) && grep -q "$pat" "$tmp/stderr" && [[ $(wc -l <"$tmp/stderr") == 1 ]] &&
-       [[ -z $(ls -A "$tmp/m2") ]]; then ok; else bad "$p merge with $what: exit $rc, $(head -c 200 "$tmp/stderr")"; fi
+       [[ $(ls -A "$tmp/m2") == "$before" ]]; then ok; else bad "$p merge with $what: exit $rc, $(head -c 200 "$tmp/stderr")"; fi
   }
   expect_merge_error "a missing shard" "missing shard" --merge-shards 3
   SEED=8 expect_merge_error "another seed" "different run" --merge-shards 2

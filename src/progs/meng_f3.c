@@ -32,19 +32,34 @@
 #include "nn.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "stats.h"
 #include "tailfit.h"
 
+/* One run's record (shard.h): everything computed from run (B, k), its
+ * conv2 weights included (sorted, w[0 .. nw)), in one fixed-size block of
+ * f3_rec_bytes(nw) bytes, so that shards can compute runs separately. */
 typedef struct {
     int B, k;                            /* batch size, seed index */
+    int status;
     double train_loss, train_err, test_err, gap;
     tailfit_t t;                         /* power-law κ (Student t) fit */
     double nu_lo, nu_hi;                 /* 95 % profile interval of ν */
     double g_mu, g_sigma, g_ll;          /* Gaussian fit */
     double lr, p, vuong;                 /* 2(ℓ_t − ℓ_G), its p-value, Vuong's z */
-    double *w;                           /* the conv2 weights, sorted */
-    int status;
+    double w[];                          /* the conv2 weights, sorted */
 } f3_run;
+
+static size_t f3_rec_bytes(size_t nw)
+{
+    return sizeof(f3_run) + nw * sizeof(double);
+}
+
+/* record i of an array of records of nw weights */
+static f3_run *f3_rec(void *recs, size_t nw, long i)
+{
+    return (f3_run *)((char *)recs + (size_t)i * f3_rec_bytes(nw));
+}
 
 /* Fit the conv2 weights w[0..n) (sorted on return). */
 static int fit_weights(double *w, size_t n, f3_run *r)
@@ -100,7 +115,6 @@ static void train_run(const nn_net *net, const fmnist_set *tr, const fmnist_set 
     r->train_err = 1.0 - (double)ctr / tr->n;
     r->test_err = 1.0 - (double)cte / te->n;
     r->gap = r->test_err - r->train_err;
-    r->w = SGDN_NEW(r->w, conv2->nw);
     memcpy(r->w, th + conv2->woff, conv2->nw * sizeof *r->w);
     r->status = isfinite(r->train_loss) ? fit_weights(r->w, conv2->nw, r) : SGDN_EDIVERGE;
     qsort(r->w, conv2->nw, sizeof *r->w, cmp_double);
@@ -136,7 +150,8 @@ int main(int argc, char **argv)
         {"lr", OPT_DOUBLE, &lr, 1e-6, 10, "learning rate eta"},
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (batches.n < 2)
         run_usage_error(&run, "--batches needs at least two batch sizes (a trend)");
     for (int b = 0; b < batches.n; b++)
@@ -163,46 +178,51 @@ int main(int argc, char **argv)
             conv2 = &net.l[i];
     size_t nw = conv2->nw;
 
-    /* the runs, the most expensive first (dynamic schedule), each on one
-     * thread with its own workspace; results land in fixed slots */
+    /* the runs (B, k), item b·seeds + k: this process's range of them, the
+     * most expensive first (dynamic schedule), each on one thread with its
+     * own workspace; results land in fixed records */
     int nb = batches.n, nrun = nb * (int)seeds;
-    f3_run *R = SGDN_NEW0(R, nrun);
+    void *recs = sgdn_calloc((size_t)nrun, f3_rec_bytes(nw));
+#define RUN(i) f3_rec(recs, nw, (i))
     for (int b = 0; b < nb; b++)
         for (int k = 0; k < seeds; k++)
-            R[b * seeds + k] = (f3_run){.B = (int)batches.v[b], .k = k};
-    int *order = SGDN_NEW(order, nrun);
-    for (int i = 0; i < nrun; i++)
-        order[i] = i;
-    for (int i = 1; i < nrun; i++) /* insertion sort by batch size, descending */
-        for (int j = i; j > 0 && R[order[j]].B > R[order[j - 1]].B; j--) {
+            RUN(b * seeds + k)->B = (int)batches.v[b], RUN(b * seeds + k)->k = k;
+    long lo, hi;
+    shard_items(&run, &sh, nrun, &lo, &hi);
+    int nmine = (int)(hi - lo);
+    int *order = SGDN_NEW(order, nmine > 0 ? nmine : 1);
+    for (int i = 0; i < nmine; i++)
+        order[i] = (int)lo + i;
+    for (int i = 1; i < nmine; i++) /* insertion sort by batch size, descending */
+        for (int j = i; j > 0 && RUN(order[j])->B > RUN(order[j - 1])->B; j--) {
             int t = order[j];
             order[j] = order[j - 1], order[j - 1] = t;
         }
     int done = 0;
     omp_set_max_active_levels(1); /* one thread per run: the net's own loops run serially */
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int i = 0; i < nrun; i++) {
-        train_run(&net, &train, &test, steps, lr, (uint64_t)run.seed, order[i], conv2, &R[order[i]]);
+    for (int i = 0; i < nmine; i++) {
+        train_run(&net, &train, &test, steps, lr, (uint64_t)run.seed, order[i], conv2, RUN(order[i]));
 #pragma omp atomic
         done++;
 #pragma omp critical
-        run_progress(&run, "SGD runs", (double)done / nrun);
+        run_progress(&run, "SGD runs", (double)done / nmine);
     }
+    shard_gather(&run, &sh, recs, f3_rec_bytes(nw)); /* a shard writes its runs and exits */
     for (int i = 0; i < nrun; i++)
-        if (R[i].status)
-            run_fail(&run, "run B = %d, seed %d: %s", R[i].B, R[i].k, sgdn_strerror(R[i].status));
+        if (RUN(i)->status)
+            run_fail(&run, "run B = %d, seed %d: %s", RUN(i)->B, RUN(i)->k, sgdn_strerror(RUN(i)->status));
 
     /* the initial weights of seed 0: Glorot uniform, lighter-tailed than a
      * Gaussian (a control: the likelihood-ratio test must not call them
      * heavy-tailed) */
-    f3_run init = {0};
+    f3_run *init = sgdn_calloc(1, f3_rec_bytes(nw));
     {
         double *th = SGDN_NEW(th, net.D);
         nn_init_params(&net, th, (uint64_t)run.seed, 100);
-        init.w = SGDN_NEW(init.w, nw);
-        memcpy(init.w, th + conv2->woff, nw * sizeof *init.w);
-        if ((init.status = fit_weights(init.w, nw, &init)))
-            run_fail(&run, "fit at initialisation: %s", sgdn_strerror(init.status));
+        memcpy(init->w, th + conv2->woff, nw * sizeof *init->w);
+        if ((init->status = fit_weights(init->w, nw, init)))
+            run_fail(&run, "fit at initialisation: %s", sgdn_strerror(init->status));
         free(th);
     }
 
@@ -212,7 +232,7 @@ int main(int argc, char **argv)
                        "kappa\tkappa_lo\tkappa_hi\tinv_kappa\tll_t\tll_gauss\tlr\tp\tvuong\tgauss_sigma\t"
                        "inv_kappa_lo\tinv_kappa_hi");
     for (int i = 0; i < nrun; i++) {
-        f3_run *r = &R[i];
+        f3_run *r = RUN(i);
         fprintf(f, "%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.9g\t%.9g\t%.6g\t%.3g\t%.4g\t%.6g\t%.6g\t%.6g\n",
                 r->B, r->k, r->train_loss, r->train_err, r->test_err, r->gap, r->t.mu, r->t.s,
                 r->t.nu, r->nu_lo, r->nu_hi, tailfit_kappa_of_nu(r->t.nu),
@@ -227,7 +247,7 @@ int main(int argc, char **argv)
     f = run_open(&run, "-qq.tsv", "batch\tp\tweight\tq_gauss\tq_t");
     FILE *fh = run_open(&run, "-hist.tsv", "batch\tw\tdensity\tdensity_t\tdensity_gauss");
     for (int b = 0; b <= nb; b++) {
-        f3_run *r = b < nb ? &R[b * seeds] : &init;
+        f3_run *r = b < nb ? RUN(b * seeds) : init;
         int Bv = b < nb ? r->B : 0;
         for (size_t j = 0; j < nw; j++) {
             double p = (j + 0.5) / nw;
@@ -257,11 +277,11 @@ int main(int argc, char **argv)
     double *lb = SGDN_NEW(lb, nrun), *ik = SGDN_NEW(ik, nrun), *gap = SGDN_NEW(gap, nrun);
     double lrmin = INFINITY, numin_lo = INFINITY;
     for (int i = 0; i < nrun; i++) {
-        lb[i] = log2(R[i].B), ik[i] = 1 / tailfit_kappa_of_nu(R[i].t.nu), gap[i] = R[i].gap;
-        if (R[i].lr < lrmin)
-            lrmin = R[i].lr;
-        if (R[i].nu_lo < numin_lo)
-            numin_lo = R[i].nu_lo;
+        lb[i] = log2(RUN(i)->B), ik[i] = 1 / tailfit_kappa_of_nu(RUN(i)->t.nu), gap[i] = RUN(i)->gap;
+        if (RUN(i)->lr < lrmin)
+            lrmin = RUN(i)->lr;
+        if (RUN(i)->nu_lo < numin_lo)
+            numin_lo = RUN(i)->nu_lo;
     }
     stats_fit fk, fg;
     double hk, hg;
@@ -286,7 +306,7 @@ int main(int argc, char **argv)
         stats_acc_init(&ak), stats_acc_init(&ag), stats_acc_init(&atr), stats_acc_init(&ate);
         stats_acc_init(&al);
         for (int k = 0; k < seeds; k++) {
-            f3_run *r = &R[b * seeds + k];
+            f3_run *r = RUN(b * seeds + k);
             stats_acc_add(&ak, tailfit_kappa_of_nu(r->t.nu));
             stats_acc_add(&ag, 100 * r->gap);
             stats_acc_add(&atr, 100 * r->train_err);
@@ -294,7 +314,7 @@ int main(int argc, char **argv)
             stats_acc_add(&al, r->lr);
         }
         char key[64];
-        int B = R[b * seeds].B;
+        int B = RUN(b * seeds)->B;
 #define VAL(name, fmt, x) (snprintf(key, sizeof key, "%s-%d", name, B), run_value(&run, key, fmt, x))
         VAL("kappa", "%.2f", ak.mean);
         VAL("kappa-se", "%.2f", stats_acc_se(&ak));
@@ -303,13 +323,13 @@ int main(int argc, char **argv)
         VAL("train-err", "%.1f", atr.mean);
         VAL("test-err", "%.1f", ate.mean);
         VAL("lr", "%.0f", al.mean);
-        VAL("kappa0", "%.2f", tailfit_kappa_of_nu(R[b * seeds].t.nu));
-        VAL("kappa0-lo", "%.2f", tailfit_kappa_of_nu(R[b * seeds].nu_lo));
-        VAL("kappa0-hi", "%.2f", tailfit_kappa_of_nu(R[b * seeds].nu_hi));
+        VAL("kappa0", "%.2f", tailfit_kappa_of_nu(RUN(b * seeds)->t.nu));
+        VAL("kappa0-lo", "%.2f", tailfit_kappa_of_nu(RUN(b * seeds)->nu_lo));
+        VAL("kappa0-hi", "%.2f", tailfit_kappa_of_nu(RUN(b * seeds)->nu_hi));
 #undef VAL
     }
-    run_value(&run, "init-nu", "%.3g", init.t.nu);
-    run_value(&run, "init-lr", "%.2f", init.lr);
+    run_value(&run, "init-nu", "%.3g", init->t.nu);
+    run_value(&run, "init-lr", "%.2f", init->lr);
     run_value(&run, "lr-min", "%.0f", lrmin);
     run_value(&run, "nu-lo-min", "%.2f", numin_lo);
     run_value(&run, "ik-slope", "%.4f", fk.b);
@@ -330,7 +350,7 @@ int main(int argc, char **argv)
     double crit = gsl_cdf_chisq_Qinv(2 * 0.05 / nrun, 1.0);
     char note[320];
     snprintf(note, sizeof note, "smallest 2(l_t - l_G) over %d runs of %zu conv2 weights; init (Glorot uniform): %.2f",
-             nrun, nw, init.lr);
+             nrun, nw, init->lr);
     run_check(&run, (run_check_row){.id = "MENG-F3", .tests = CHECK_PAPER,
         .check = "power law beats Gaussian: min likelihood ratio over runs", .rel = REL_GE,
         .measured = lrmin, .predicted = crit, .tol = 0,
@@ -359,12 +379,11 @@ int main(int argc, char **argv)
     /* control: the test does not call the uniform initial weights heavy-tailed */
     run_check(&run, (run_check_row){.id = "MENG-F3", .tests = CHECK_CONTROL,
         .check = "likelihood ratio at initialisation (uniform weights) below the critical value",
-        .rel = REL_LE, .measured = init.lr, .predicted = crit, .tol = 0,
+        .rel = REL_LE, .measured = init->lr, .predicted = crit, .tol = 0,
         .basis = "same critical value", .note = "Glorot-uniform conv2 weights of seed 0"});
 
-    for (int i = 0; i < nrun; i++)
-        free(R[i].w);
-    free(R), free(order), free(init.w), free(lb), free(ik), free(gap);
+#undef RUN
+    free(recs), free(order), free(init), free(lb), free(ik), free(gap);
     fmnist_free(&train);
     test.n = ntest_all;
     fmnist_free(&test);

@@ -31,6 +31,7 @@
 #include "nn.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "stats.h"
 
 enum { GD, GLD, PLD, NDYN };
@@ -40,11 +41,15 @@ typedef struct {
     double lr_gd, lr_gld, sigma, lr_pld, alpha, beta;
 } f9_params;
 
+/* One run: its dynamic and seed index, and views into its record (shard.h),
+ * a block of 2 + 2·nlog + nsh doubles holding everything computed from
+ * the run: sharp_final, its Monte Carlo SE, loss[nlog], acc[nlog],
+ * sharp[nsh]. */
 typedef struct {
     int dyn, k;            /* dynamic, seed index */
     double *loss, *acc;    /* at the logged iterations */
     double *sharp;         /* at the sharpness iterations */
-    double sharp_final, sharp_final_se;
+    double *sharp_final, *sharp_final_se;
 } f9_run;
 
 /* Read "key\tvalue" from a .tsv file; returns 0 or -1. */
@@ -111,7 +116,7 @@ static void run_dynamic(const nn_net *net, const double *wstar, nn_data dtr, nn_
         }
         /* <<< snippet */
     }
-    r->sharp_final = nn_expected_sharpness(e, w, dtr, delta, Mfinal, seed, 2, &r->sharp_final_se);
+    *r->sharp_final = nn_expected_sharpness(e, w, dtr, delta, Mfinal, seed, 2, r->sharp_final_se);
     free(w), free(g), free(xi);
     nn_eval_free(e);
 }
@@ -123,7 +128,7 @@ static void over_seeds(const f9_run *R, int first, int n, size_t off, int which,
     stats_acc_init(&a);
     for (int i = 0; i < n; i++) {
         const f9_run *r = &R[first + i];
-        double v = which == 0 ? r->acc[off] : which == 1 ? r->sharp[off] : which == 2 ? r->sharp_final : r->loss[off];
+        double v = which == 0 ? r->acc[off] : which == 1 ? r->sharp[off] : which == 2 ? *r->sharp_final : r->loss[off];
         stats_acc_add(&a, v);
     }
     *m = a.mean, *se = n > 1 ? stats_acc_se(&a) : 0.0;
@@ -157,7 +162,8 @@ int main(int argc, char **argv)
         {"beta", OPT_DOUBLE, &P.beta, 0, 1e6, "PLD state dependence beta"},
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx shd;
+    shard_parse(&run, &shd, spec);
     /* default: zhu_fm_gd's output in the output directory (resolved here,
      * not in the option, so that the data's header does not name the
      * directory) */
@@ -215,30 +221,37 @@ int main(int argc, char **argv)
     test.n = (int)ntest;
     nn_data dtr = {train.x, train.y, NULL, train.n}, dte = {test.x, test.y, NULL, test.n};
 
-    /* the runs: GD once (deterministic), GLD and PLD over seeds */
+    /* the runs: GD once (deterministic), GLD and PLD over seeds; this
+     * process computes runs [lo, hi) into their records */
     int nrun = 1 + 2 * (int)seeds, nlog = (int)(iters / log_every) + 1, nsh = (int)(iters / sharp_every) + 1;
+    size_t nrec = 2 + 2 * (size_t)nlog + (size_t)nsh;
+    double *recs = SGDN_NEW0(recs, sgdn_mul((size_t)nrun, nrec));
     f9_run *R = SGDN_NEW0(R, nrun);
     for (int i = 0; i < nrun; i++) {
+        double *b = recs + (size_t)i * nrec;
         R[i].dyn = i == 0 ? GD : i <= seeds ? GLD : PLD;
         R[i].k = i == 0 ? 0 : (i - 1) % (int)seeds;
-        R[i].loss = SGDN_NEW(R[i].loss, nlog), R[i].acc = SGDN_NEW(R[i].acc, nlog);
-        R[i].sharp = SGDN_NEW(R[i].sharp, nsh);
+        R[i].sharp_final = b, R[i].sharp_final_se = b + 1;
+        R[i].loss = b + 2, R[i].acc = b + 2 + nlog, R[i].sharp = b + 2 + 2 * nlog;
     }
+    long lo, hi;
+    shard_items(&run, &shd, nrun, &lo, &hi);
     int done = 0;
     omp_set_max_active_levels(1); /* one thread per run */
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int i = 0; i < nrun; i++) {
+    for (int i = (int)lo; i < (int)hi; i++) {
         run_dynamic(&net, wstar, dtr, dte, &P, iters, log_every, sharp_every, (int)msharp, (int)mfinal,
                     delta, (uint64_t)run.seed, i, &R[i]);
 #pragma omp atomic
         done++;
 #pragma omp critical
-        run_progress(&run, "dynamics", (double)done / nrun);
+        run_progress(&run, "dynamics", (double)done / (double)(hi - lo));
     }
+    shard_gather(&run, &shd, recs, nrec * sizeof *recs); /* a shard writes its runs and exits */
     for (int i = 0; i < nrun; i++) {
         run_require_finite(&run, R[i].loss, nlog, "training loss");
         run_require_finite(&run, R[i].sharp, nsh, "expected sharpness");
-        run_require_finite(&run, &R[i].sharp_final, 1, "final expected sharpness");
+        run_require_finite(&run, R[i].sharp_final, 1, "final expected sharpness");
     }
 
     /* every run, and the bands over seeds */
@@ -269,7 +282,7 @@ int main(int argc, char **argv)
     f = run_open(&run, "-final.tsv", "dynamic\tseed\ttest_acc\ttrain_loss\tsharp\tsharp_mc_se");
     for (int i = 0; i < nrun; i++)
         fprintf(f, "%s\t%d\t%.6f\t%.6g\t%.6g\t%.3g\n", dyn_names[R[i].dyn], R[i].k, R[i].acc[nlog - 1],
-                R[i].loss[nlog - 1], R[i].sharp_final, R[i].sharp_final_se);
+                R[i].loss[nlog - 1], *R[i].sharp_final, *R[i].sharp_final_se);
     run_close(&run, f);
 
     /* final numbers */
@@ -278,7 +291,7 @@ int main(int argc, char **argv)
         over_seeds(R, first[d], count[d], (size_t)nlog - 1, 0, &acc[d], &acc_se[d]);
         over_seeds(R, first[d], count[d], 0, 2, &sh[d], &sh_se[d]);
     }
-    sh_se[GD] = R[0].sharp_final_se; /* GD: the Monte Carlo error of its one run */
+    sh_se[GD] = *R[0].sharp_final_se; /* GD: the Monte Carlo error of its one run */
     double loss0 = R[0].loss[0];
     run_value(&run, "ntrain", "%.0f", v_ntrain);
     run_value(&run, "ncorrupt", "%.0f", v_ncorrupt);
@@ -334,9 +347,7 @@ int main(int argc, char **argv)
         .measured = loss0, .predicted = v_loss, .tol = 5e-3 * fabs(v_loss), .basis = "rounding to 3 digits",
         .note = note});
 
-    for (int i = 0; i < nrun; i++)
-        free(R[i].loss), free(R[i].acc), free(R[i].sharp);
-    free(R), free(wstar), free(corrupted);
+    free(recs), free(R), free(wstar), free(corrupted);
     fmnist_free(&train);
     test.n = ntest_all;
     fmnist_free(&test);

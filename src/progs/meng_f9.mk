@@ -8,3 +8,4 @@ FIGSECTION_14 := report/meng-70-f9.tex
 ARGS_meng_f9 := --theta $(D)/zhu_fm_gd.theta
 NEEDS_meng_f9 := zhu_fm_gd
 TESTARGS_meng_f9 := --iters 4 --log-every 2 --sharp-every 2 --sharp-draws 2 --sharp-final 2 --ntest 50
+SHARDABLE += meng_f9
