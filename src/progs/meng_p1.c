@@ -301,6 +301,8 @@ int main(int argc, char **argv)
     run_value(&run, "trace0", "%.4g", tr0);
     run_value(&run, "trace0-se", "%.2g", se0);
     run_value(&run, "points", "%ld", npts);
+    run_value(&run, "scale-conv1", "%g", scale1);
+    run_value(&run, "scale-conv2", "%g", scale2);
     for (int l = 0; l < 2; l++) {
         char key[64];
         snprintf(key, sizeof key, "conv%d-n", l + 1);
