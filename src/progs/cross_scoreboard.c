@@ -26,6 +26,7 @@
 #include "cross.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "sinwell.h"
 #include "stats.h"
 
@@ -62,53 +63,6 @@ static double sde_steps(run_ctx *run, const esc *e, const setting *s, int mori, 
     if (cross_sinwell_sde_steps(&e->w, s->B, s->eta, mori, grid, &T, err))
         run_fail(run, "quadrature of the escape SDE failed (eta %g, B %d, C %g)", s->eta, s->B, s->C);
     return T;
-}
-
-/* R escapes in parallel, one stream per replicate, reduced in order. */
-static void measure_escape(run_ctx *run, esc *e, const setting *s, uint64_t stream, long reps, double cap,
-                           int gauss, double *buf)
-{
-    int censored = 0;
-#pragma omp parallel for schedule(dynamic) reduction(| : censored)
-    for (long i = 0; i < reps; i++) {
-        rng_stream r;
-        rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
-        long k = cross_sinwell_escape(&e->w, s->eta, s->B, gauss, (long)cap, &r);
-        buf[i] = (double)k;
-        censored |= k >= (long)cap;
-    }
-    if (censored)
-        run_fail(run, "an escape took more than %g steps (eta %g, B %d, C %g)", cap, s->eta, s->B, s->C);
-    stats_acc a;
-    stats_acc_init(&a);
-    for (long i = 0; i < reps; i++)
-        stats_acc_add(&a, buf[i]);
-    if (gauss)
-        e->tau[7] = a.mean, e->terr[7] = stats_acc_se(&a);
-    else
-        e->mean = a.mean, e->se = stats_acc_se(&a);
-}
-
-/* Mean loss increase after k steps from θ*. */
-static void measure_short(run_ctx *run, esc *e, const setting *s, uint64_t stream, long reps, long k, double *buf)
-{
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < reps; i++) {
-        rng_stream r;
-        rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
-        double th = 0;
-        for (long j = 0; j < k; j++)
-            th = sinwell_sgd_step(&e->w, th, s->eta, s->B, &r);
-        buf[i] = sinwell_loss(&e->w, th) - e->Lstar;
-    }
-    stats_acc a;
-    stats_acc_init(&a);
-    for (long i = 0; i < reps; i++)
-        stats_acc_add(&a, buf[i]);
-    if (k == 1)
-        e->dLs_k1m = a.mean, e->dLs_k1se = stats_acc_se(&a);
-    else
-        e->dLs_m = a.mean, e->dLs_se = stats_acc_se(&a);
 }
 
 /* Quantities at the minimum and the saddle, and every prediction. */
@@ -157,24 +111,89 @@ typedef struct {
     double m, se, wei, corr;
 } vset;
 
-static void measure_valley(run_ctx *run, const cross_valley *cv, vset *v, uint64_t stream, long reps,
-                           double *buf, double *pw, double *pc)
+/* The Monte Carlo work, one task per (setting, measurement): task t owns
+ * replicates [off, off + reps) of one numbering of all replicates, so that
+ * a shard (shard.h) is a contiguous range of it; replicate j of a task
+ * draws from the stream (seed, stream, j), whoever computes it. */
+typedef enum { T_ESCAPE, T_GAUSS, T_SHORT, T_VALLEY } task_kind;
+
+typedef struct {
+    task_kind kind;
+    int set;       /* escape or valley setting */
+    long k;        /* T_SHORT: steps */
+    long reps, off;
+    uint64_t stream;
+    double cap;    /* T_ESCAPE, T_GAUSS: the step cap */
+} mc_task;
+
+/* One replicate's record: steps to escape, loss increase after k steps,
+ * or (valley) the trace change over K steps with Wei's and the finite-η
+ * prediction from the same start. */
+typedef struct {
+    double x, wei, corr;
+} sample;
+
+/* The replicates of every task that fall in [lo, hi), into smp[off + j]. */
+static void run_tasks(run_ctx *run, const esc *E, const cross_valley *cv, const vset *V, const mc_task *t, int nt,
+                      long lo, long hi, sample *smp)
 {
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < reps; i++) {
-        rng_stream r;
-        rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
-        double l0;
-        buf[i] = cross_valley_window(cv, v->eta, v->B, v->K0, v->K, &r, &l0);
-        pw[i] = cross_valley_trace_change(cv, l0, v->eta, v->B, v->K, 1);
-        pc[i] = cross_valley_trace_change(cv, l0, v->eta, v->B, v->K, 0);
+    for (int q = 0; q < nt; q++) {
+        const mc_task *tk = &t[q];
+        long j0 = (lo > tk->off ? lo : tk->off) - tk->off;
+        long j1 = (hi < tk->off + tk->reps ? hi : tk->off + tk->reps) - tk->off;
+        sample *o = smp + tk->off;
+        const setting *s = &S[tk->set];
+        const esc *e = &E[tk->set];
+        const vset *v = &V[tk->set];
+#pragma omp parallel for schedule(dynamic, 16)
+        for (long j = j0; j < j1; j++) {
+            rng_stream r;
+            rng_init_sub(&r, (uint64_t)run->seed, tk->stream, (uint64_t)j);
+            sample x = {0, 0, 0};
+            if (tk->kind == T_VALLEY) {
+                double l0;
+                x.x = cross_valley_window(cv, v->eta, v->B, v->K0, v->K, &r, &l0);
+                x.wei = cross_valley_trace_change(cv, l0, v->eta, v->B, v->K, 1);
+                x.corr = cross_valley_trace_change(cv, l0, v->eta, v->B, v->K, 0);
+            } else if (tk->kind == T_SHORT) {
+                double th = 0;
+                for (long i = 0; i < tk->k; i++)
+                    th = sinwell_sgd_step(&e->w, th, s->eta, s->B, &r);
+                x.x = sinwell_loss(&e->w, th) - e->Lstar;
+            } else {
+                x.x = (double)cross_sinwell_escape(&e->w, s->eta, s->B, tk->kind == T_GAUSS, (long)tk->cap, &r);
+            }
+            o[j] = x;
+        }
+        if (hi > lo)
+            run_progress(run, "settings", (q + 1.0) / nt);
     }
+}
+
+/* A task's replicates reduced in order: mean and SE of x (an escape beyond
+ * the cap ends the run); *wei and *corr the means of the predictions. */
+static void summarise(run_ctx *run, const mc_task *tk, const sample *smp, double *buf, double *mean, double *se,
+                      double *wei, double *corr)
+{
+    const sample *o = smp + tk->off;
     stats_acc a;
     stats_acc_init(&a);
-    for (long i = 0; i < reps; i++)
-        stats_acc_add(&a, buf[i]);
-    v->m = a.mean / v->K, v->se = stats_acc_se(&a) / v->K;
-    v->wei = stats_mean(pw, (size_t)reps) / v->K, v->corr = stats_mean(pc, (size_t)reps) / v->K;
+    for (long j = 0; j < tk->reps; j++) {
+        if (tk->kind <= T_GAUSS && o[j].x >= (double)(long)tk->cap) { /* censored */
+            const setting *s = &S[tk->set];
+            run_fail(run, "an escape took more than %g steps (eta %g, B %d, C %g)", tk->cap, s->eta, s->B, s->C);
+        }
+        stats_acc_add(&a, o[j].x);
+    }
+    *mean = a.mean, *se = stats_acc_se(&a);
+    if (tk->kind == T_VALLEY) {
+        for (long j = 0; j < tk->reps; j++)
+            buf[j] = o[j].wei;
+        *wei = stats_mean(buf, (size_t)tk->reps);
+        for (long j = 0; j < tk->reps; j++)
+            buf[j] = o[j].corr;
+        *corr = stats_mean(buf, (size_t)tk->reps);
+    }
 }
 
 /* run_value under a key with one or two indices (keys are fixed strings in run.h) */
@@ -508,16 +527,14 @@ int main(int argc, char **argv)
                         {"M", OPT_INT, &M, 16, 4096, "discrete-chain grid intervals (multiple of 4)"},
                         {"grid", OPT_INT, &grid, 100, 1e7, "quadrature grid intervals"},
                         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (N % 4)
         run_usage_error(&run, "--N must be a multiple of 4");
     if (M % 4)
         run_usage_error(&run, "--M must be a multiple of 4");
-    long nbuf = reps > sreps ? reps : sreps;
-    nbuf = nbuf > vreps ? nbuf : vreps;
-    double *buf = SGDN_NEW(buf, nbuf), *pw = SGDN_NEW(pw, vreps), *pc = SGDN_NEW(pc, vreps);
 
-    /* --- escape ------------------------------------------------------- */
+    /* --- the landscapes and every prediction (no Monte Carlo) ------------ */
     static esc E[NS];
     for (int i = 0; i < NS; i++) {
         const setting *s = &S[i];
@@ -526,14 +543,7 @@ int main(int argc, char **argv)
             run_fail(&run, "sinwell_init: %s", sgdn_strerror(st));
         E[i].ks = (long)ceil(0.5 / (s->eta * sinwell_hess(&E[i].w, 0))); /* t = 1/2h */
         predict(&run, &E[i], s, (int)M, (int)grid);
-        double ref = isfinite(E[i].tau[6]) ? E[i].tau[6] : E[i].tau[5];
-        measure_escape(&run, &E[i], s, 1 + (uint64_t)i, reps, fmax(1e5, 60 * ref), 0, buf);
-        measure_escape(&run, &E[i], s, 400 + (uint64_t)i, reps, fmax(1e5, 60 * ref), 1, buf);
-        measure_short(&run, &E[i], s, 100 + (uint64_t)i, sreps, E[i].ks, buf);
-        measure_short(&run, &E[i], s, 200 + (uint64_t)i, sreps, 1, buf);
-        run_progress(&run, "escape settings", (i + 1.0) / NS);
     }
-    /* --- valley ------------------------------------------------------- */
     cross_valley cv;
     if (cross_valley_init(&cv, N, 1.0, 1.0, (uint64_t)run.seed, 2000))
         run_fail(&run, "cross_valley_init failed");
@@ -543,8 +553,42 @@ int main(int argc, char **argv)
         double c = cross_valley_c(&cv, V[i].B), rate = V[i].eta * V[i].eta * c * cv.h0 / 4;
         V[i].K = (long)ceil(0.3 / rate);                      /* T falls by about 30 % */
         V[i].K0 = (long)ceil(5 / (V[i].eta * cv.h0));         /* θ₁ equilibrates */
-        measure_valley(&run, &cv, &V[i], 300 + (uint64_t)i, vreps, buf, pw, pc);
-        run_progress(&run, "valley settings", (i + 1.0) / NV);
+    }
+
+    /* --- the Monte Carlo work (work items of shard.h) -------------------- */
+    enum { NT = 4 * NS + NV };
+    mc_task T[NT];
+    long total = 0;
+    for (int i = 0; i < NS; i++) {
+        double ref = isfinite(E[i].tau[6]) ? E[i].tau[6] : E[i].tau[5], cap = fmax(1e5, 60 * ref);
+        T[4 * i] = (mc_task){T_ESCAPE, i, 0, reps, 0, 1 + (uint64_t)i, cap};
+        T[4 * i + 1] = (mc_task){T_GAUSS, i, 0, reps, 0, 400 + (uint64_t)i, cap};
+        T[4 * i + 2] = (mc_task){T_SHORT, i, E[i].ks, sreps, 0, 100 + (uint64_t)i, 0};
+        T[4 * i + 3] = (mc_task){T_SHORT, i, 1, sreps, 0, 200 + (uint64_t)i, 0};
+    }
+    for (int i = 0; i < NV; i++)
+        T[4 * NS + i] = (mc_task){T_VALLEY, i, 0, vreps, 0, 300 + (uint64_t)i, 0};
+    for (int q = 0; q < NT; q++)
+        T[q].off = total, total += T[q].reps;
+    run_require_memory(&run, (double)total * sizeof(sample), "the replicate options");
+    sample *smp = SGDN_NEW(smp, total);
+    long lo, hi;
+    shard_items(&run, &sh, total, &lo, &hi);
+    run_tasks(&run, E, &cv, V, T, NT, lo, hi, smp);
+    shard_gather(&run, &sh, smp, sizeof *smp); /* a shard writes its replicates and exits */
+
+    /* --- reductions in task order, outputs, checks ------------------------ */
+    double *buf = SGDN_NEW(buf, vreps), none;
+    for (int i = 0; i < NS; i++) {
+        esc *e = &E[i];
+        summarise(&run, &T[4 * i], smp, buf, &e->mean, &e->se, &none, &none);
+        summarise(&run, &T[4 * i + 1], smp, buf, &e->tau[7], &e->terr[7], &none, &none);
+        summarise(&run, &T[4 * i + 2], smp, buf, &e->dLs_m, &e->dLs_se, &none, &none);
+        summarise(&run, &T[4 * i + 3], smp, buf, &e->dLs_k1m, &e->dLs_k1se, &none, &none);
+    }
+    for (int i = 0; i < NV; i++) {
+        summarise(&run, &T[4 * NS + i], smp, buf, &V[i].m, &V[i].se, &V[i].wei, &V[i].corr);
+        V[i].m /= V[i].K, V[i].se /= V[i].K, V[i].wei /= V[i].K, V[i].corr /= V[i].K;
     }
     write_outputs(&run, E, &cv, V);
     check_rows(&run, E, &cv, V);
@@ -556,6 +600,6 @@ int main(int argc, char **argv)
     for (int i = 0; i < NS; i++)
         sinwell_free(&E[i].w);
     cross_valley_free(&cv);
-    free(buf), free(pw), free(pc);
+    free(buf), free(smp);
     return run_finish(&run);
 }
