@@ -99,15 +99,7 @@ static void sgd_runs(run_ctx *run, const problem *p, int nth, double eta, long B
         memcpy(xr, p->th, D * sizeof *xr);
         for (long k = 1, j = 0; j < NJ; k++) {
             /* >>> snippet cross-net-sgd */
-            for (long b = 0; b < B; b++) { /* B distinct samples */
-                int dup;
-                do {
-                    idx[b] = (size_t)rng_uniform_int(&rr, (uint64_t)n);
-                    dup = 0;
-                    for (long c = 0; c < b; c++)
-                        dup |= idx[c] == idx[b];
-                } while (dup);
-            }
+            rng_distinct(&rr, (uint64_t)n, (size_t)B, idx); /* B distinct samples */
             nn_data mb = {p->tr.x, p->tr.y, idx, (int)B};
             nn_loss_grad(er, xr, mb, gr, NULL);
             cblas_daxpy((int)D, -eta, gr, 1, xr, 1);

@@ -7,12 +7,9 @@
  * number of SGD steps from θ* = 0 to the next minimum (|θ| = 2πR), and the
  * mean loss increase after a short time t = ηk.  Every prediction uses
  * only quantities measured at θ* and θs (h*, h_s, L*, L(θs), the
- * minibatch noise C(θ) = σ_g + σ_H θ² + …), never the escape data:
- * Kramers with constant noise C(θ*); Mori's Eq. 15; Mori's SDE solved
- * exactly (quadrature); Meng's Lemma 6 as printed and in the Itô reading;
- * the Itô SDE with SGD's true noise C(θ) (quadrature); and, for B = 1, the
- * discrete chain itself (sinwell_chain_mfpt).  Zhu: Eq. 13 for the
- * short-time loss increase, and Tr(HΣ) as the indicator of escape.
+ * minibatch noise C(θ) = σ_g + σ_H θ² + …), never the escape data
+ * (crossboard.h lists the predictors).  Zhu: Eq. 13 for the short-time
+ * loss increase, and Tr(HΣ) as the indicator of escape.
  *
  * Valley (cross.h): L = L* + ½ λ(θ₂) θ₁², λ = h₀ e^{βθ₂}, with SGD's own
  * noise; measured: the change of the trace T = λ over K steps after
@@ -24,92 +21,30 @@
 #include <stdlib.h>
 
 #include "cross.h"
+#include "crossboard.h"
 #include "rng.h"
 #include "run.h"
 #include "shard.h"
 #include "sinwell.h"
 #include "stats.h"
 
-#define NS 8   /* escape settings */
-#define NTH 8  /* escape predictors */
-#define NV 4   /* valley settings */
+#define NS 8                 /* escape settings */
+#define NTH CROSSBOARD_NTH   /* escape predictors */
+#define NV 4                 /* valley settings */
+#define VALLEY_FALL 0.3      /* the fall of T over a valley window at Wei's initial rate */
 
-typedef struct {
-    double eta, C, R;
-    int B;
-    const char *what; /* what this setting varies */
-} setting;
-
-static const setting S[NS] = {
-    {0.2, 1.5, 0.5, 1, "base"},        {0.2, 2.0, 0.5, 1, "same dL, lower L*"},
-    {0.2, 3.0, 0.5, 1, "same dL, lower L*"}, {0.2, 2.0, 1.0, 1, "same C, 4x dL"},
-    {0.1, 1.5, 0.5, 1, "eta / 2"},     {0.2, 1.5, 0.5, 2, "B x 2"},
-    {0.4, 2.0, 0.5, 2, "eta, B x 2"},  {0.2, 3.0, 1.0, 1, "same L* as base"}};
-static const char *TH[NTH] = {"Kramers", "Mori Eq. 15", "Mori SDE", "Meng L6", "Meng L6 Ito",
-                              "SDE true noise", "discrete chain", "Gaussian chain"};
-
-typedef struct {
-    sinwell w;
-    double cB, h, hs, Ls, Lstar, dL, sg, sH, kappa;
-    double mean, se, tau[NTH], terr[NTH]; /* steps; terr: quadrature error */
-    double dLs_m, dLs_se, dLs_eq13, dLs_lin, dLs_k1, dLs_k1m, dLs_k1se;
-    long ks;
-} esc;
-
-/* Mean escape time in steps of the Itô SDE, by quadrature. */
-static double sde_steps(run_ctx *run, const esc *e, const setting *s, int mori, int grid, double *err)
-{
-    double T;
-    if (cross_sinwell_sde_steps(&e->w, s->B, s->eta, mori, grid, &T, err))
-        run_fail(run, "quadrature of the escape SDE failed (eta %g, B %d, C %g)", s->eta, s->B, s->C);
-    return T;
-}
-
-/* Quantities at the minimum and the saddle, and every prediction. */
-static void predict(run_ctx *run, esc *e, const setting *s, int M, int grid)
-{
-    sinwell *w = &e->w;
-    double R = s->R;
-    e->cB = cross_batch_factor(w->N, s->B);
-    e->h = sinwell_hess(w, 0), e->hs = -sinwell_hess(w, M_PI * R);
-    e->Lstar = sinwell_loss(w, 0), e->Ls = sinwell_loss(w, M_PI * R), e->dL = e->Ls - e->Lstar;
-    cross_sinwell_noise(w, s->B, &e->sg, &e->sH);
-    e->kappa = e->h / (s->eta * e->sH); /* Meng's κ from the measured noise curvature */
-    double eta = s->eta, two = 2 * eta; /* two exits; t → steps */
-    for (int j = 0; j < NTH; j++)
-        e->terr[j] = 0;
-    /* >>> snippet cross-predict */
-    e->tau[0] = cross_kramers_time(e->h, e->hs, e->dL, eta, e->sg) / two;
-    e->tau[1] = cross_mori_eq15_time(e->h, e->hs, e->Ls / e->Lstar, 1 / e->cB, eta) / two;
-    e->tau[2] = sde_steps(run, e, s, 1, grid, &e->terr[2]);
-    e->tau[3] = cross_meng_time(e->h, e->hs, e->dL, eta, e->sg, e->sH, 0) / two;
-    e->tau[4] = cross_meng_time(e->h, e->hs, e->dL, eta, e->sg, e->sH, 1) / two;
-    e->tau[5] = sde_steps(run, e, s, 0, grid, &e->terr[5]);
-    /* <<< snippet */
-    e->tau[6] = NAN;
-    if (s->B == 1) {
-        double T0, err;
-        int st = sinwell_chain_mfpt(w, eta, M, &T0, &err);
-        if (st)
-            run_fail(run, "discrete-chain solve: %s", sgdn_strerror(st));
-        e->tau[6] = T0 / eta, e->terr[6] = err / eta;
-    }
-    /* Zhu: Eq. 13 with the SDE's diffusion ηC(θ*), t = η k_s, and the
-     * discrete linear chain with C = σ_g + σ_H θ² (v' = (1−ηh)²v + η²C). */
-    double t = eta * e->ks, v = 0;
-    e->dLs_eq13 = 0.25 * eta * e->sg * (1 - exp(-2 * e->h * t));
-    for (long j = 0; j < e->ks; j++)
-        v = (1 - eta * e->h) * (1 - eta * e->h) * v + eta * eta * (e->sg + e->sH * v);
-    e->dLs_lin = 0.5 * e->h * v;
-    e->dLs_k1 = cross_sinwell_first_step(w, eta); /* exact for B = 1 */
-}
-
-typedef struct {
-    double eta;
-    int B;
-    long K, K0;
-    double m, se, wei, corr;
-} vset;
+/* η, C = L(θs)/L*, R, B: chosen so that barrier, L*, η and B vary one at a
+ * time (pairs compared in write_outputs). */
+static const crossboard_setting S[NS] = {
+    {0.2, 1.5, 0.5, 1}, /* base */
+    {0.2, 2.0, 0.5, 1}, /* same dL, lower L* */
+    {0.2, 3.0, 0.5, 1}, /* same dL, lower L* */
+    {0.2, 2.0, 1.0, 1}, /* same C, 4x dL */
+    {0.1, 1.5, 0.5, 1}, /* eta / 2 */
+    {0.2, 1.5, 0.5, 2}, /* B x 2 */
+    {0.4, 2.0, 0.5, 2}, /* eta, B x 2 */
+    {0.2, 3.0, 1.0, 1}  /* same L* as base */
+};
 
 /* The Monte Carlo work, one task per (setting, measurement): task t owns
  * replicates [off, off + reps) of one numbering of all replicates, so that
@@ -130,11 +65,11 @@ typedef struct {
  * or (valley) the trace change over K steps with Wei's and the finite-η
  * prediction from the same start. */
 typedef struct {
-    double x, wei, corr;
+    double v[3]; /* the measurement; (valley) the two predictions */
 } sample;
 
 /* The replicates of every task that fall in [lo, hi), into smp[off + j]. */
-static void run_tasks(run_ctx *run, const esc *E, const cross_valley *cv, const vset *V, const mc_task *t, int nt,
+static void run_tasks(run_ctx *run, const crossboard *E, const cross_valley *cv, const cross_valley_setting *V, const mc_task *t, int nt,
                       long lo, long hi, sample *smp)
 {
     for (int q = 0; q < nt; q++) {
@@ -142,27 +77,19 @@ static void run_tasks(run_ctx *run, const esc *E, const cross_valley *cv, const 
         long j0 = (lo > tk->off ? lo : tk->off) - tk->off;
         long j1 = (hi < tk->off + tk->reps ? hi : tk->off + tk->reps) - tk->off;
         sample *o = smp + tk->off;
-        const setting *s = &S[tk->set];
-        const esc *e = &E[tk->set];
-        const vset *v = &V[tk->set];
+        const crossboard_setting *s = &S[tk->set];
+        const crossboard *e = &E[tk->set];
 #pragma omp parallel for schedule(dynamic, 16)
         for (long j = j0; j < j1; j++) {
             rng_stream r;
             rng_init_sub(&r, (uint64_t)run->seed, tk->stream, (uint64_t)j);
-            sample x = {0, 0, 0};
-            if (tk->kind == T_VALLEY) {
-                double l0;
-                x.x = cross_valley_window(cv, v->eta, v->B, v->K0, v->K, &r, &l0);
-                x.wei = cross_valley_trace_change(cv, l0, v->eta, v->B, v->K, 1);
-                x.corr = cross_valley_trace_change(cv, l0, v->eta, v->B, v->K, 0);
-            } else if (tk->kind == T_SHORT) {
-                double th = 0;
-                for (long i = 0; i < tk->k; i++)
-                    th = sinwell_sgd_step(&e->w, th, s->eta, s->B, &r);
-                x.x = sinwell_loss(&e->w, th) - e->Lstar;
-            } else {
-                x.x = (double)cross_sinwell_escape(&e->w, s->eta, s->B, tk->kind == T_GAUSS, (long)tk->cap, &r);
-            }
+            sample x = {{0, 0, 0}};
+            if (tk->kind == T_VALLEY)
+                cross_valley_replicate(cv, &V[tk->set], &r, x.v);
+            else if (tk->kind == T_SHORT)
+                x.v[0] = crossboard_short(e, tk->k, &r);
+            else
+                x.v[0] = (double)cross_sinwell_escape(&e->w, s->eta, s->B, tk->kind == T_GAUSS, (long)tk->cap, &r);
             o[j] = x;
         }
         if (hi > lo)
@@ -170,30 +97,25 @@ static void run_tasks(run_ctx *run, const esc *E, const cross_valley *cv, const 
     }
 }
 
-/* A task's replicates reduced in order: mean and SE of x (an escape beyond
- * the cap ends the run); *wei and *corr the means of the predictions. */
-static void summarise(run_ctx *run, const mc_task *tk, const sample *smp, double *buf, double *mean, double *se,
-                      double *wei, double *corr)
+/* A task's replicates reduced in order: mean and SE of the measurement
+ * (an escape beyond the cap ends the run), and the means of the
+ * predictions (valley). */
+static void summarise(run_ctx *run, const mc_task *tk, const sample *smp, double *mean, double *se, double *wei,
+                      double *corr)
 {
     const sample *o = smp + tk->off;
-    stats_acc a;
-    stats_acc_init(&a);
+    stats_acc a[3];
+    for (int q = 0; q < 3; q++)
+        stats_acc_init(&a[q]);
     for (long j = 0; j < tk->reps; j++) {
-        if (tk->kind <= T_GAUSS && o[j].x >= (double)(long)tk->cap) { /* censored */
-            const setting *s = &S[tk->set];
+        if (tk->kind <= T_GAUSS && o[j].v[0] >= (double)(long)tk->cap) { /* censored */
+            const crossboard_setting *s = &S[tk->set];
             run_fail(run, "an escape took more than %g steps (eta %g, B %d, C %g)", tk->cap, s->eta, s->B, s->C);
         }
-        stats_acc_add(&a, o[j].x);
+        for (int q = 0; q < 3; q++)
+            stats_acc_add(&a[q], o[j].v[q]);
     }
-    *mean = a.mean, *se = stats_acc_se(&a);
-    if (tk->kind == T_VALLEY) {
-        for (long j = 0; j < tk->reps; j++)
-            buf[j] = o[j].wei;
-        *wei = stats_mean(buf, (size_t)tk->reps);
-        for (long j = 0; j < tk->reps; j++)
-            buf[j] = o[j].corr;
-        *corr = stats_mean(buf, (size_t)tk->reps);
-    }
+    *mean = a[0].mean, *se = stats_acc_se(&a[0]), *wei = a[1].mean, *corr = a[2].mean;
 }
 
 /* run_value under a key with one or two indices (keys are fixed strings in run.h) */
@@ -213,13 +135,7 @@ static void val_key(run_ctx *run, const char *pfx, int i, int j, const char *num
         val_key(run, pfx, i, j, num_);                                                             \
     } while (0)
 
-/* z of log(prediction / measurement), with the prediction's own error */
-static double logz(double pred, double perr, double m, double se)
-{
-    return log(pred / m) / hypot(se / m, perr / pred);
-}
-
-static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, const vset *V)
+static void write_outputs(run_ctx *run, const crossboard *E, const cross_valley *cv, const cross_valley_setting *V)
 {
     double z99 = stats_z_two_sided(0.01), l10 = log(10.0);
     FILE *f = run_open(run, ".tsv",
@@ -227,7 +143,7 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
                        "eq15\tMori_sde\tMeng_L6\tMeng_L6_ito\tsde_true\tchain\tgauss_chain\tks\tdL_short\tdL_short_se\teq13"
                        "\tlin_chain\tdL1_exact\tdL1\tdL1_se");
     for (int i = 0; i < NS; i++) {
-        const esc *e = &E[i];
+        const crossboard *e = &E[i];
         fprintf(f, "%d\t%g\t%d\t%g\t%g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.4g", i + 1, S[i].eta,
                 S[i].B, S[i].C, S[i].R, e->dL, e->Lstar, e->h, e->hs, e->sg, e->sH, e->kappa, e->mean, e->se);
         for (int j = 0; j < NTH; j++)
@@ -241,9 +157,9 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
      * quadrature error */
     f = run_open(run, "_board.tsv", "theory\tx\tlog10_err\tlo\thi");
     for (int j = 0; j < NTH; j++) {
-        fprintf(f, "# %s\n", TH[j]);
+        fprintf(f, "# %s\n", crossboard_names[j]);
         for (int i = 0; i < NS; i++) {
-            const esc *e = &E[i];
+            const crossboard *e = &E[i];
             if (!isfinite(e->tau[j]))
                 continue;
             double le = log10(e->tau[j] / e->mean), hw = z99 * hypot(e->se / e->mean, e->terr[j] / e->tau[j]) / l10;
@@ -275,7 +191,7 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
      * thing (settings a, b: 0-based), measured (SE) and predicted */
     static const int QA[4] = {1, 0, 0, 1}, QB[4] = {3, 4, 5, 6};
     for (int q = 0; q < 4; q++) {
-        const esc *a = &E[QA[q]], *c = &E[QB[q]];
+        const crossboard *a = &E[QA[q]], *c = &E[QB[q]];
         double ra = S[QB[q]].eta / S[QA[q]].eta;
         VAL2("scm", q, -1, "%+.2f", log(ra * c->mean / a->mean));
         VAL2("scs", q, -1, "%.2f", hypot(a->se / a->mean, c->se / c->mean));
@@ -336,14 +252,8 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
         VAL2("sgratio", i + 1, -1, "%.3f", E[i].sg / (2 * E[i].Lstar * E[i].h * E[i].cB));
         VAL2("sHratio", i + 1, -1, "%.3f", E[i].sH / (E[i].h * E[i].h * E[i].cB));
     }
-    { /* the data's fourth moment: Meng's sigma_H of the exact noise is Var(x^2)/B */
-        const sinwell *w = &E[0].w;
-        double m2 = 0, m4 = 0;
-        for (long k = 0; k < w->N; k++)
-            m2 += w->x2[k] * w->x2[k], m4 += w->x2[k] * w->x2[k] * w->x2[k] * w->x2[k];
-        m2 /= w->N, m4 /= w->N;
-        run_value(run, "varx2", "%.3f", (m4 - m2 * m2) / (m2 * m2));
-    }
+    /* the data's fourth moment: Meng's sigma_H of the exact noise is Var(x^2)/B */
+    run_value(run, "varx2", "%.3f", sinwell_x2_spread(&E[0].w));
     for (int i = 0; i < NV; i++) {
         VAL2("v-eta", i + 1, -1, "%g", V[i].eta);
         VAL2("v-B", i + 1, -1, "%d", V[i].B);
@@ -355,15 +265,16 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
     run_value(run, "v-beta", "%g", cv->beta);
 }
 
-/* max |z| of log(prediction/measurement) over the settings where predictor
- * j exists; *m receives their number */
-static double maxz(const esc *E, int j, int *m)
+/* max |z| of log(prediction/measurement), with the prediction's own error,
+ * over the settings where predictor j exists; *m receives their number */
+static double maxz(const crossboard *E, int j, int *m)
 {
     double z = 0;
     *m = 0;
     for (int i = 0; i < NS; i++)
         if (isfinite(E[i].tau[j]))
-            z = fmax(z, fabs(logz(E[i].tau[j], E[i].terr[j], E[i].mean, E[i].se))), ++*m;
+            z = fmax(z, fabs(log(E[i].tau[j] / E[i].mean) / hypot(E[i].se / E[i].mean, E[i].terr[j] / E[i].tau[j]))),
+            ++*m;
     return z;
 }
 
@@ -376,7 +287,7 @@ static void row_maxz(run_ctx *run, check_tests t, const char *chk, double z, int
                                    .note = note});
 }
 
-static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const vset *V)
+static void check_rows(run_ctx *run, const crossboard *E, const cross_valley *cv, const cross_valley_setting *V)
 {
     (void)cv;
     int m;
@@ -394,17 +305,11 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
              m1, "");
     /* control: Meng's Itô escape time under Mori's noise model is Eq. 15 */
     double id = 0;
-    for (int i = 0; i < NS; i++) {
-        const esc *e = &E[i];
-        double B = 1 / e->cB, sg = 2 * e->Lstar * e->h / B, sH = e->h * e->h / B;
-        /* Mori's model along the path: ΔL is the same, and σ_g + σ_H θ² ↔ 2Lh/B */
-        double tm = cross_meng_time(e->h, e->hs, e->dL, S[i].eta, sg, sH, 1);
-        double t15 = cross_mori_eq15_time(e->h, e->hs, e->Ls / e->Lstar, B, S[i].eta);
-        id = fmax(id, fabs(log(tm / t15)));
-    }
+    for (int i = 0; i < NS; i++)
+        id = fmax(id, crossboard_identity_gap(&E[i]));
     run_value(run, "id-max", "%.1e", id);
     { /* the noise at the saddle of setting 3: true, Mori's model, Meng's extrapolation */
-        const esc *e = &E[2];
+        const crossboard *e = &E[2];
         run_value(run, "csad-true", "%.3g", e->cB * sinwell_grad_var(&e->w, M_PI * S[2].R));
         run_value(run, "csad-mori", "%.3g", 2 * e->Ls * e->h * e->cB);
         run_value(run, "csad-meng", "%.3g", e->sg + 2 * e->sH / e->h * e->dL);
@@ -440,46 +345,40 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
     z = maxz(E, 1, &m);
     row_maxz(run, CHECK_PAPER, "MORI: escape steps vs Eq. 15 (max |z| of log ratio)", z, m, "");
     /* Mori: the exponent in C at fixed dL (settings 1-3), and B/eta scaling (2 vs 7) */
-    double lx[3], ly[3], sy[3], lk[3], chi2;
+    double lx[3], ly[3], sy[3], sl[NTH], chi2;
     for (int i = 0; i < 3; i++)
-        lx[i] = log(E[i].Ls / E[i].Lstar), ly[i] = log(E[i].mean), sy[i] = E[i].se / E[i].mean,
-        lk[i] = log(E[i].tau[0]);
-    stats_fit fm, fk;
-    if (stats_fit_line_weighted(lx, ly, sy, 3, &fm, &chi2) || stats_fit_line(lx, lk, 3, &fk))
-        run_fail(run, "slope fit failed");
-    for (int j = 0; j < NTH; j++) { /* every predictor's exponent in C at fixed dL */
+        lx[i] = log(E[i].Ls / E[i].Lstar), ly[i] = log(E[i].mean), sy[i] = E[i].se / E[i].mean;
+    for (int j = 0; j < NTH; j++) { /* every predictor's exponent in C at fixed dL (NaN: none) */
         double lp[3];
         stats_fit fp;
         for (int i = 0; i < 3; i++)
             lp[i] = log(E[i].tau[j]);
-        if (isfinite(lp[0] + lp[1] + lp[2]) && !stats_fit_line(lx, lp, 3, &fp))
-            VAL2("sl", j, -1, "%.2f", fp.b);
+        sl[j] = isfinite(lp[0] + lp[1] + lp[2]) && !stats_fit_line(lx, lp, 3, &fp) ? fp.b : NAN;
+        if (isfinite(sl[j]))
+            VAL2("sl", j, -1, "%.2f", sl[j]);
         else
             val_key(run, "sl", j, -1, "--");
     }
+    stats_fit fm;
+    if (stats_fit_line_weighted(lx, ly, sy, 3, &fm, &chi2) || !isfinite(sl[0] + sl[6]))
+        run_fail(run, "slope fit failed");
     double expo = 1 / (S[0].eta * E[0].cB * E[0].h) + 0.5;
     double z99 = stats_z_two_sided(0.01);
     run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_PAPER,
                                    .check = "MORI: exponent of escape time in L(theta_s)/L* at fixed dL vs B/(eta h*) + 1/2",
                                    .rel = REL_EQ, .measured = fm.b, .predicted = expo, .tol = z99 * fm.se_b,
                                    .basis = "z (1%) x SE of the weighted fit (settings 1-3)",
-                                   .alt_name = "Kramers with constant noise", .alt = fk.b});
-    double lc[3];
-    stats_fit fc;
-    for (int i = 0; i < 3; i++)
-        lc[i] = log(E[i].tau[6]);
-    if (stats_fit_line(lx, lc, 3, &fc))
-        run_fail(run, "slope fit failed");
+                                   .alt_name = "Kramers with constant noise", .alt = sl[0]});
     run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_CORRECTED,
                                    .check = "MORI: exponent of escape time in L(theta_s)/L* at fixed dL vs the discrete chain's",
-                                   .rel = REL_EQ, .measured = fm.b, .predicted = fc.b, .tol = z99 * fm.se_b,
+                                   .rel = REL_EQ, .measured = fm.b, .predicted = sl[6], .tol = z99 * fm.se_b,
                                    .basis = "z (1%) x SE of the weighted fit (settings 1-3)",
                                    .alt_name = "Eq. 15", .alt = expo});
-    run_value(run, "slope-chain", "%.2f", fc.b);
+    run_value(run, "slope-chain", "%.2f", sl[6]);
     run_value(run, "slope", "%.2f", fm.b);
     run_value(run, "slope-se", "%.2f", fm.se_b);
     run_value(run, "slope-mori", "%.2f", expo);
-    run_value(run, "slope-kramers", "%.2f", fk.b);
+    run_value(run, "slope-kramers", "%.2f", sl[0]);
     double lr = log(S[6].eta * E[6].mean / (S[1].eta * E[1].mean));
     double lse = hypot(E[6].se / E[6].mean, E[1].se / E[1].mean);
     double lp = log(E[6].tau[1] * S[6].eta / (E[1].tau[1] * S[1].eta));
@@ -513,7 +412,6 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
     run_value(run, "zb", "%.2f", zb);
 }
 
-
 int main(int argc, char **argv)
 {
     run_ctx run;
@@ -535,25 +433,19 @@ int main(int argc, char **argv)
         run_usage_error(&run, "--M must be a multiple of 4");
 
     /* --- the landscapes and every prediction (no Monte Carlo) ------------ */
-    static esc E[NS];
+    static crossboard E[NS];
     for (int i = 0; i < NS; i++) {
-        const setting *s = &S[i];
-        int st = sinwell_init(&E[i].w, N, s->R, s->C, (uint64_t)run.seed, 1000);
+        const char *what;
+        int st = crossboard_init(&E[i], &S[i], N, (uint64_t)run.seed, 1000, (int)M, (int)grid, &what);
         if (st)
-            run_fail(&run, "sinwell_init: %s", sgdn_strerror(st));
-        E[i].ks = (long)ceil(0.5 / (s->eta * sinwell_hess(&E[i].w, 0))); /* t = 1/2h */
-        predict(&run, &E[i], s, (int)M, (int)grid);
+            run_fail(&run, "setting %d: %s: %s", i + 1, what, sgdn_strerror(st));
     }
     cross_valley cv;
     if (cross_valley_init(&cv, N, 1.0, 1.0, (uint64_t)run.seed, 2000))
         run_fail(&run, "cross_valley_init failed");
-    vset V[NV] = {{0.05, 1, 0, 0, 0, 0, 0, 0}, {0.1, 1, 0, 0, 0, 0, 0, 0},
-                  {0.2, 1, 0, 0, 0, 0, 0, 0},  {0.1, 4, 0, 0, 0, 0, 0, 0}};
-    for (int i = 0; i < NV; i++) {
-        double c = cross_valley_c(&cv, V[i].B), rate = V[i].eta * V[i].eta * c * cv.h0 / 4;
-        V[i].K = (long)ceil(0.3 / rate);                      /* T falls by about 30 % */
-        V[i].K0 = (long)ceil(5 / (V[i].eta * cv.h0));         /* θ₁ equilibrates */
-    }
+    cross_valley_setting V[NV] = {{.eta = 0.05, .B = 1}, {.eta = 0.1, .B = 1}, {.eta = 0.2, .B = 1}, {.eta = 0.1, .B = 4}};
+    for (int i = 0; i < NV; i++)
+        cross_valley_plan(&cv, VALLEY_FALL, &V[i]);
 
     /* --- the Monte Carlo work (work items of shard.h) -------------------- */
     enum { NT = 4 * NS + NV };
@@ -578,16 +470,16 @@ int main(int argc, char **argv)
     shard_gather(&run, &sh, smp, sizeof *smp); /* a shard writes its replicates and exits */
 
     /* --- reductions in task order, outputs, checks ------------------------ */
-    double *buf = SGDN_NEW(buf, vreps), none;
+    double none;
     for (int i = 0; i < NS; i++) {
-        esc *e = &E[i];
-        summarise(&run, &T[4 * i], smp, buf, &e->mean, &e->se, &none, &none);
-        summarise(&run, &T[4 * i + 1], smp, buf, &e->tau[7], &e->terr[7], &none, &none);
-        summarise(&run, &T[4 * i + 2], smp, buf, &e->dLs_m, &e->dLs_se, &none, &none);
-        summarise(&run, &T[4 * i + 3], smp, buf, &e->dLs_k1m, &e->dLs_k1se, &none, &none);
+        crossboard *e = &E[i];
+        summarise(&run, &T[4 * i], smp, &e->mean, &e->se, &none, &none);
+        summarise(&run, &T[4 * i + 1], smp, &e->tau[7], &e->terr[7], &none, &none);
+        summarise(&run, &T[4 * i + 2], smp, &e->dLs_m, &e->dLs_se, &none, &none);
+        summarise(&run, &T[4 * i + 3], smp, &e->dLs_k1m, &e->dLs_k1se, &none, &none);
     }
     for (int i = 0; i < NV; i++) {
-        summarise(&run, &T[4 * NS + i], smp, buf, &V[i].m, &V[i].se, &V[i].wei, &V[i].corr);
+        summarise(&run, &T[4 * NS + i], smp, &V[i].m, &V[i].se, &V[i].wei, &V[i].corr);
         V[i].m /= V[i].K, V[i].se /= V[i].K, V[i].wei /= V[i].K, V[i].corr /= V[i].K;
     }
     write_outputs(&run, E, &cv, V);
@@ -598,8 +490,8 @@ int main(int argc, char **argv)
     run_value(&run, "N", "%ld", N);
     run_value(&run, "M", "%ld", M);
     for (int i = 0; i < NS; i++)
-        sinwell_free(&E[i].w);
+        crossboard_free(&E[i]);
     cross_valley_free(&cv);
-    free(buf), free(smp);
+    free(smp);
     return run_finish(&run);
 }
