@@ -316,6 +316,10 @@ int main(int argc, char **argv)
         run_value(&run, key, "%+.3f", log10(pr[q][NJ - 1] / m[NJ - 1]));
     }
     run_value(&run, "kmax", "%ld", JS[NJ - 1]);
+    char ks[64] = "";
+    for (int j = 0; j < NJ; j++)
+        snprintf(ks + strlen(ks), sizeof ks - strlen(ks), "%s%ld", j ? ", " : "", JS[j]);
+    run_value(&run, "ks", "%s", ks);
     free(p.th), free(rec);
     nn_eval_free(e);
     fmnist_free(&p.tr);

@@ -170,6 +170,7 @@ static void write_outputs(run_ctx *run, const crossboard *E, const cross_valley 
         fprintf(f, "\n\n");
     }
     run_close(run, f);
+    int at[NTH]; /* the setting of each predictor's largest error */
     for (int j = 0; j < NTH; j++) { /* the extremes of each predictor's error, for the prose */
         int imax = -1, imin = -1;
         for (int i = 0; i < NS; i++) {
@@ -183,9 +184,11 @@ static void write_outputs(run_ctx *run, const crossboard *E, const cross_valley 
         }
         VAL2("lemax", j, -1, "%+.2f", log10(E[imax].tau[j] / E[imax].mean));
         VAL2("lemin", j, -1, "%+.2f", log10(E[imin].tau[j] / E[imin].mean));
-        VAL2("lemax-at", j, -1, "%d", imax + 1);
+        VAL2("lemax-at", j, -1, "%d", (at[j] = imax) + 1);
         VAL2("fmax", j, -1, "%.2g", fmax(E[imax].tau[j] / E[imax].mean, E[imax].mean / E[imax].tau[j]));
     }
+    const crossboard *e4 = &E[at[4]]; /* the share of Lemma 6's log error there that the Ito reading removes */
+    run_value(run, "ito-cut", "%.0f", 100 * (1 - log(e4->tau[4] / e4->mean) / log(e4->tau[3] / e4->mean)));
     /* which dependence each predictor gets right: log ratios of the escape
      * time t = eta x steps between pairs of settings that differ in one
      * thing (settings a, b: 0-based), measured (SE) and predicted */
@@ -245,6 +248,8 @@ static void write_outputs(run_ctx *run, const crossboard *E, const cross_valley 
         VAL2("h", i + 1, -1, "%.3f", E[i].h);
         VAL2("kappa", i + 1, -1, "%.3g", E[i].kappa);
         VAL2("kmori", i + 1, -1, "%.3g", E[i].h / (S[i].eta * E[i].cB));
+        VAL2("kratio", i + 1, -1, "%.2f", E[i].kappa / (E[i].h / (S[i].eta * E[i].cB)));
+        VAL2("dLx", i + 1, -1, "%.2f", E[i].dL / E[0].dL);
         VAL2("steps", i + 1, -1, "%.0f", E[i].mean);
         VAL2("dL", i + 1, -1, "%.3g", E[i].dL);
         VAL2("Lstar", i + 1, -1, "%.3g", E[i].Lstar);
@@ -260,22 +265,10 @@ static void write_outputs(run_ctx *run, const crossboard *E, const cross_valley 
         VAL2("v-K", i + 1, -1, "%ld", V[i].K);
         VAL2("v-c", i + 1, -1, "%.3g", cross_valley_c(cv, V[i].B));
     }
+    run_value(run, "v-fall", "%.0f", 100 * VALLEY_FALL);
     run_value(run, "v-h0", "%.3f", cv->h0);
     run_value(run, "v-Lstar", "%.3f", cv->Lstar);
     run_value(run, "v-beta", "%g", cv->beta);
-}
-
-/* max |z| of log(prediction/measurement), with the prediction's own error,
- * over the settings where predictor j exists; *m receives their number */
-static double maxz(const crossboard *E, int j, int *m)
-{
-    double z = 0;
-    *m = 0;
-    for (int i = 0; i < NS; i++)
-        if (isfinite(E[i].tau[j]))
-            z = fmax(z, fabs(log(E[i].tau[j] / E[i].mean) / hypot(E[i].se / E[i].mean, E[i].terr[j] / E[i].tau[j]))),
-            ++*m;
-    return z;
 }
 
 static void row_maxz(run_ctx *run, check_tests t, const char *chk, double z, int m, const char *note)
@@ -287,14 +280,24 @@ static void row_maxz(run_ctx *run, check_tests t, const char *chk, double z, int
                                    .note = note});
 }
 
-static void check_rows(run_ctx *run, const crossboard *E, const cross_valley *cv, const cross_valley_setting *V)
+/* The row of escape predictor j: max |z| of log(prediction/measurement),
+ * with the prediction's own error, over the settings where j exists. */
+static double row_pred(run_ctx *run, check_tests t, const char *chk, const crossboard *E, int j)
 {
-    (void)cv;
-    int m;
-    double z;
+    double z = 0;
+    int m = 0;
+    for (int i = 0; i < NS; i++)
+        if (isfinite(E[i].tau[j]))
+            z = fmax(z, fabs(log(E[i].tau[j] / E[i].mean) / hypot(E[i].se / E[i].mean, E[i].terr[j] / E[i].tau[j]))),
+            m++;
+    row_maxz(run, t, chk, z, m, "");
+    return z;
+}
+
+static void check_rows(run_ctx *run, const crossboard *E, const cross_valley_setting *V)
+{
     /* exact: the discrete chain (B = 1) and the first step */
-    z = maxz(E, 6, &m);
-    row_maxz(run, CHECK_EXACT, "escape steps: max |z| of SGD vs its discrete chain (B = 1)", z, m, "");
+    double z = row_pred(run, CHECK_EXACT, "escape steps: max |z| of SGD vs its discrete chain (B = 1)", E, 6);
     run_value(run, "z-chain", "%.2f", z);
     double z1 = 0;
     int m1 = 0;
@@ -339,11 +342,11 @@ static void check_rows(run_ctx *run, const crossboard *E, const cross_valley *cv
                                    .rel = REL_LE, .measured = bad, .predicted = 0, .tol = 0,
                                    .basis = "count; a pair counts when |z| > Bonferroni z (1%, all pairs)"});
     run_value(run, "zhu-bad", "%d", bad);
+    run_value(run, "ind-8-1", "%.2f", ind[7] / ind[0]);
+    run_value(run, "ind-4-2", "%.2f", ind[3] / ind[1]);
     run_value(run, "npair", "%d", npair);
-    z = maxz(E, 3, &m);
-    row_maxz(run, CHECK_PAPER, "MENG: escape steps vs Lemma 6 as printed (max |z| of log ratio)", z, m, "");
-    z = maxz(E, 1, &m);
-    row_maxz(run, CHECK_PAPER, "MORI: escape steps vs Eq. 15 (max |z| of log ratio)", z, m, "");
+    row_pred(run, CHECK_PAPER, "MENG: escape steps vs Lemma 6 as printed (max |z| of log ratio)", E, 3);
+    row_pred(run, CHECK_PAPER, "MORI: escape steps vs Eq. 15 (max |z| of log ratio)", E, 1);
     /* Mori: the exponent in C at fixed dL (settings 1-3), and B/eta scaling (2 vs 7) */
     double lx[3], ly[3], sy[3], sl[NTH], chi2;
     for (int i = 0; i < 3; i++)
@@ -393,13 +396,9 @@ static void check_rows(run_ctx *run, const crossboard *E, const cross_valley *cv
         zw = fmax(zw, fabs(V[i].m - V[i].wei) / V[i].se), zc = fmax(zc, fabs(V[i].m - V[i].corr) / V[i].se);
     row_maxz(run, CHECK_PAPER, "WEI: trace drift vs Theorem 1, -(eta^2 c/4) |grad T|^2 per step (max |z|)", zw, NV, "");
     /* corrected rows */
-    z = maxz(E, 4, &m);
-    row_maxz(run, CHECK_CORRECTED, "MENG: escape steps vs Lemma 6, Ito reading kappa + 1/2 (max |z|)", z, m, "");
-    z = maxz(E, 2, &m);
-    row_maxz(run, CHECK_CORRECTED, "MORI: escape steps vs Mori's SDE by quadrature (finite barrier) (max |z|)", z, m,
-             "");
-    z = maxz(E, 5, &m);
-    row_maxz(run, CHECK_CORRECTED, "ALL: escape steps vs the Ito SDE with SGD's true noise (max |z|)", z, m, "");
+    row_pred(run, CHECK_CORRECTED, "MENG: escape steps vs Lemma 6, Ito reading kappa + 1/2 (max |z|)", E, 4);
+    row_pred(run, CHECK_CORRECTED, "MORI: escape steps vs Mori's SDE by quadrature (finite barrier) (max |z|)", E, 2);
+    row_pred(run, CHECK_CORRECTED, "ALL: escape steps vs the Ito SDE with SGD's true noise (max |z|)", E, 5);
     row_maxz(run, CHECK_CORRECTED, "WEI: trace drift vs the discrete chain's stationary E theta1^2 (max |z|)", zc, NV,
              "");
     double zl = 0;
@@ -483,7 +482,7 @@ int main(int argc, char **argv)
         V[i].m /= V[i].K, V[i].se /= V[i].K, V[i].wei /= V[i].K, V[i].corr /= V[i].K;
     }
     write_outputs(&run, E, &cv, V);
-    check_rows(&run, E, &cv, V);
+    check_rows(&run, E, V);
     run_value(&run, "reps", "%ld", reps);
     run_value(&run, "short-reps", "%ld", sreps);
     run_value(&run, "valley-reps", "%ld", vreps);
