@@ -11,20 +11,27 @@
 #include "crossboard.h"
 #include "stats.h"
 
+/* An entry of scale R = 0.5 on 400 points (stream 1 of seed), the chain
+ * on M intervals, quadrature on 400. */
+static void entry(crossboard *e, double eta, double C, int B, int M, uint64_t seed)
+{
+    const char *what;
+    crossboard_setting s = {eta, C, 0.5, B};
+    assert_int_equal(crossboard_init(e, &s, 400, seed, 1, M, 400, &what), 0);
+}
+
 static void predictions_and_identity(void **state)
 {
     (void)state;
-    const char *what;
     for (int B = 1; B <= 2; B++) {
         crossboard e;
-        crossboard_setting s = {0.2, 2.0, 0.5, B};
-        assert_int_equal(crossboard_init(&e, &s, 400, 3, 1, 64, 400, &what), 0);
-        assert_int_equal(e.ks, (long)ceil(0.5 / (s.eta * e.h)));
+        entry(&e, 0.2, 2.0, B, 64, 3);
+        assert_int_equal(e.ks, (long)ceil(0.5 / (e.s.eta * e.h)));
         for (int j = 0; j < 7; j++)
             if (j != 6 || B == 1)
                 assert_true(isfinite(e.tau[j]) && e.tau[j] > 0);
         assert_true(B == 1 || isnan(e.tau[6]));
-        assert_true(e.dL > 0 && fabs(e.Ls / e.Lstar - s.C) < 1e-9);
+        assert_true(e.dL > 0 && fabs(e.Ls / e.Lstar - e.s.C) < 1e-9);
         assert_true(crossboard_identity_gap(&e) < 1e-9);
         crossboard_free(&e);
     }
@@ -35,10 +42,8 @@ static void predictions_and_identity(void **state)
 static void first_step_exact(void **state)
 {
     (void)state;
-    const char *what;
     crossboard e;
-    crossboard_setting s = {0.2, 1.5, 0.5, 1};
-    assert_int_equal(crossboard_init(&e, &s, 400, 5, 1, 64, 400, &what), 0);
+    entry(&e, 0.2, 1.5, 1, 64, 5);
     stats_acc a;
     stats_acc_init(&a);
     for (long i = 0; i < 20000; i++) {
@@ -55,10 +60,8 @@ static void first_step_exact(void **state)
 static void chain_tends_to_eq13(void **state)
 {
     (void)state;
-    const char *what;
     crossboard e;
-    crossboard_setting s = {0.002, 1.5, 0.5, 1};
-    assert_int_equal(crossboard_init(&e, &s, 400, 5, 1, 16, 400, &what), 0);
+    entry(&e, 0.002, 1.5, 1, 16, 5);
     assert_true(fabs(e.dLs_lin / e.dLs_eq13 - 1) < 0.02);
     crossboard_free(&e);
 }
