@@ -89,6 +89,23 @@ double cross_valley_trace_change(const cross_valley *v, double lambda0, double e
  * start. */
 double cross_valley_window(const cross_valley *v, double eta, int B, long K0, long K, rng_stream *r, double *lambda0);
 
+/* A valley setting of the scoreboard: step and batch; K0 steps for θ₁ to
+ * equilibrate (five relaxation times 1/(ηh₀)) and K measured steps, enough
+ * for Wei's initial rate η²c h₀/4 per step to lower T by the fraction
+ * fall; then the caller's measured change of T per step (mean, SE) and the
+ * mean predictions (Wei's Theorem 1, the finite-η chain). */
+typedef struct {
+    double eta;
+    int B;
+    long K, K0;
+    double m, se, wei, corr;
+} cross_valley_setting;
+void cross_valley_plan(const cross_valley *v, double fall, cross_valley_setting *s);
+/* One replicate of cross_valley_window for the setting: out[0] the change
+ * of T over the K steps, out[1] and out[2] Wei's Theorem 1 and the finite-η
+ * chain's prediction of that change from the same start. */
+void cross_valley_replicate(const cross_valley *v, const cross_valley_setting *s, rng_stream *r, double out[3]);
+
 /* Zhu's indicator as an order: the number of pairs (i, j) whose measured
  * log rates (standard errors se) differ by more than z·SE against the
  * order of ind (larger ind, faster), or at all when ind ties (|log ratio|

@@ -38,6 +38,9 @@ double rng_normal(rng_stream *r);
 void rng_normal_fill(rng_stream *r, double *x, size_t n);
 /* +1 or −1 with probability 1/2 each (Hutchinson probes). */
 double rng_rademacher(rng_stream *r);
+/* k distinct indices of [0, n), uniformly (rejection: for k much smaller
+ * than n, as a minibatch drawn without replacement), in idx[0..k). */
+void rng_distinct(rng_stream *r, uint64_t n, size_t k, size_t *idx);
 /* A uniformly random permutation of [0, n) (Fisher–Yates). */
 void rng_permutation(rng_stream *r, size_t *perm, size_t n);
 

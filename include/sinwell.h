@@ -70,6 +70,10 @@ typedef struct {
 double sinwell_sde_drift(double th, void *p);
 double sinwell_sde_var(double th, void *p);
 
+/* Var(x2²)/⟨x2²⟩² over the data: σ_H of the exact noise at θ* is
+ * h*² c_B times this (h* = ⟨x2²⟩). */
+double sinwell_x2_spread(const sinwell *w);
+
 /* The exact mean escape time of SGD with B = 1 (t = ηk) from θ = 0 to
  * |θ| ≥ 2πR, by the Markov chain itself: T(θ) = η + (1/N) Σ_μ T(θ − ηℓ'_μ(θ)),
  * T = 0 outside (−2πR, 2πR), solved on M + 1 nodes with linear

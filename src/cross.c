@@ -70,17 +70,10 @@ void cross_valley_sgd_step(const cross_valley *v, double th[2], double eta, int 
 {
     /* >>> snippet cross-valley-sgd */
     double a = exp(0.5 * v->beta * th[1]), g1 = 0, g2 = 0;
-    long pick[64];
+    size_t pick[64];
+    rng_distinct(r, (uint64_t)v->N, (size_t)B, pick); /* a B-subset, without replacement */
     for (int b = 0; b < B; b++) {
-        long k;
-        int dup;
-        do { /* B distinct indices */
-            k = (long)rng_uniform_int(r, (uint64_t)v->N);
-            dup = 0;
-            for (int j = 0; j < b; j++)
-                dup |= pick[j] == k;
-        } while (dup);
-        pick[b] = k;
+        size_t k = pick[b];
         double res = v->x[k] * a * th[0] - v->y[k]; /* f_μ − y_μ */
         g1 += res * v->x[k] * a;                     /* ∂f/∂θ1 = x a */
         g2 += res * v->x[k] * a * th[0] * 0.5 * v->beta; /* ∂f/∂θ2 = x a' θ1 */
@@ -186,6 +179,21 @@ double cross_valley_window(const cross_valley *v, double eta, int B, long K0, lo
     for (long k = 0; k < K; k++)
         cross_valley_sgd_step(v, th, eta, B, r);
     return v->h0 * exp(v->beta * th[1]) - *lambda0;
+}
+
+void cross_valley_plan(const cross_valley *v, double fall, cross_valley_setting *s)
+{
+    double c = cross_valley_c(v, s->B), rate = s->eta * s->eta * c * v->h0 / 4;
+    s->K = (long)ceil(fall / rate);
+    s->K0 = (long)ceil(5 / (s->eta * v->h0));
+}
+
+void cross_valley_replicate(const cross_valley *v, const cross_valley_setting *s, rng_stream *r, double out[3])
+{
+    double l0;
+    out[0] = cross_valley_window(v, s->eta, s->B, s->K0, s->K, r, &l0);
+    out[1] = cross_valley_trace_change(v, l0, s->eta, s->B, s->K, 1);
+    out[2] = cross_valley_trace_change(v, l0, s->eta, s->B, s->K, 0);
 }
 
 int cross_order_contradictions(int n, const double *ind, const double *lrate, const double *se, double tie,

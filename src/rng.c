@@ -86,6 +86,19 @@ double rng_rademacher(rng_stream *r)
     return (rng_u64(r) >> 63) ? 1.0 : -1.0;
 }
 
+void rng_distinct(rng_stream *r, uint64_t n, size_t k, size_t *idx)
+{
+    for (size_t b = 0; b < k; b++) {
+        int dup;
+        do {
+            idx[b] = (size_t)rng_uniform_int(r, n);
+            dup = 0;
+            for (size_t c = 0; c < b; c++)
+                dup |= idx[c] == idx[b];
+        } while (dup);
+    }
+}
+
 void rng_permutation(rng_stream *r, size_t *perm, size_t n)
 {
     for (size_t i = 0; i < n; i++)

@@ -151,20 +151,11 @@ double sinwell_sgd_step(const sinwell *w, double th, double eta, int B, rng_stre
 {
     /* >>> snippet sinwell-sgd */
     double c[6], g = 0;
-    long pick[64];
+    size_t pick[64];
     curve(w->R, th, c);
-    for (int b = 0; b < B; b++) {
-        long k;
-        int dup;
-        do { /* B distinct indices, uniformly (B much smaller than N: rejection) */
-            k = (long)rng_uniform_int(r, (uint64_t)w->N);
-            dup = 0;
-            for (int j = 0; j < b; j++)
-                dup |= pick[j] == k;
-        } while (dup);
-        pick[b] = k;
-        g += grad_one(w, k, c); /* ℓ'_μ = r_μ ∂f_μ/∂θ */
-    }
+    rng_distinct(r, (uint64_t)w->N, (size_t)B, pick); /* a B-subset, without replacement */
+    for (int b = 0; b < B; b++)
+        g += grad_one(w, (long)pick[b], c); /* ℓ'_μ = r_μ ∂f_μ/∂θ */
     return th - eta * g / B;
     /* <<< snippet */
 }
@@ -237,4 +228,13 @@ double sinwell_sde_var(double th, void *p)
     if (q->paper)
         return 2 * q->eta * q->h * sinwell_loss(q->w, th) * q->cB;
     return q->eta * q->cB * sinwell_grad_var(q->w, th);
+}
+
+double sinwell_x2_spread(const sinwell *w)
+{
+    double m2 = 0, m4 = 0;
+    for (long k = 0; k < w->N; k++)
+        m2 += w->x2[k] * w->x2[k], m4 += w->x2[k] * w->x2[k] * w->x2[k] * w->x2[k];
+    m2 /= w->N, m4 /= w->N;
+    return (m4 - m2 * m2) / (m2 * m2);
 }

@@ -102,12 +102,34 @@ static void permutation_is_permutation(void **state)
         assert_int_equal(seen[i], 1);
 }
 
+/* k distinct indices, each pair of [0, n) equally likely (n = 5, k = 2:
+ * 10 pairs, chi-squared over many draws). */
+static void distinct_uniform_subsets(void **state)
+{
+    (void)state;
+    rng_stream r;
+    rng_init(&r, 4, 2);
+    int cnt[5][5] = {{0}}, n = 50000;
+    for (int t = 0; t < n; t++) {
+        size_t idx[2];
+        rng_distinct(&r, 5, 2, idx);
+        assert_true(idx[0] < 5 && idx[1] < 5 && idx[0] != idx[1]);
+        cnt[idx[0] < idx[1] ? idx[0] : idx[1]][idx[0] < idx[1] ? idx[1] : idx[0]]++;
+    }
+    double chi2 = 0, e = n / 10.0;
+    for (int i = 0; i < 5; i++)
+        for (int j = i + 1; j < 5; j++)
+            chi2 += (cnt[i][j] - e) * (cnt[i][j] - e) / e;
+    assert_true(chi2 < 27.88); /* 99.9 % quantile of chi2 with 9 dof */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_key_same_numbers), cmocka_unit_test(different_keys_differ),
         cmocka_unit_test(normal_moments),        cmocka_unit_test(uniform_in_open_interval),
         cmocka_unit_test(uniform_int_unbiased),  cmocka_unit_test(permutation_is_permutation),
+        cmocka_unit_test(distinct_uniform_subsets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

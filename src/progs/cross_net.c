@@ -26,10 +26,161 @@
 #include "nn.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "stats.h"
 
 #define NJ 5
 static const long JS[NJ] = {1, 2, 5, 10, 20}; /* recorded steps */
+
+/* One SGD run from θ* (a work item of shard.h): its loss increase over GD
+ * at the recorded steps. */
+typedef struct {
+    double dl[NJ];
+} sgd_record;
+
+/* The network problem: the training set, the net, its minimum θ* and the
+ * GD path from θ* (the reference of the measurement). */
+typedef struct {
+    fmnist_set tr;
+    nn_net net;
+    nn_data all;
+    size_t D;
+    double *th, Lstar, gnorm, gd[NJ];
+} problem;
+
+/* GD from the initialisation to θ* (gd_iters steps of gd_eta), then the
+ * loss of GD from θ* at the recorded steps of eta. */
+static void gd_minimum(run_ctx *run, nn_eval *e, problem *p, long gd_iters, double gd_eta, double eta)
+{
+    size_t D = p->D;
+    double *g = SGDN_NEW(g, D), *x = SGDN_NEW(x, D);
+    p->th = SGDN_NEW(p->th, D);
+    nn_init_params(&p->net, p->th, (uint64_t)run->seed, 2);
+    for (long it = 0; it < gd_iters; it++) {
+        nn_loss_grad(e, p->th, p->all, g, NULL);
+        cblas_daxpy((int)D, -gd_eta, g, 1, p->th, 1);
+        if (it % 200 == 0)
+            run_progress(run, "GD", (it + 1.0) / gd_iters);
+    }
+    p->Lstar = nn_loss_grad(e, p->th, p->all, g, NULL), p->gnorm = cblas_dnrm2((int)D, g, 1);
+    run_require_finite(run, &p->Lstar, 1, "loss at the minimum");
+    memcpy(x, p->th, D * sizeof *x);
+    for (long k = 1, j = 0; j < NJ; k++) {
+        nn_loss_grad(e, x, p->all, g, NULL);
+        cblas_daxpy((int)D, -eta, g, 1, x, 1);
+        if (k == JS[j])
+            p->gd[j++] = nn_loss_grad(e, x, p->all, NULL, NULL);
+    }
+    free(g), free(x);
+}
+
+/* SGD runs [lo, hi) from θ* into rec[r]; run r draws its minibatches from
+ * the stream (seed, 3, r), so its record does not depend on which thread
+ * or shard computes it.  One evaluator and state per thread (nn's own
+ * chunk parallelism is then serial, and every run's arithmetic is the
+ * same whatever the thread). */
+static void sgd_runs(run_ctx *run, const problem *p, int nth, double eta, long B, long lo, long hi,
+                     sgd_record *rec)
+{
+    size_t D = p->D;
+    long n = p->all.n;
+    nn_eval **ev = SGDN_NEW(ev, nth);
+    double *xs = SGDN_NEW(xs, (size_t)nth * D), *gs = SGDN_NEW(gs, (size_t)nth * D);
+    for (int i = 0; i < nth; i++)
+        ev[i] = nn_eval_new(&p->net);
+#pragma omp parallel for schedule(dynamic) num_threads(nth)
+    for (long r = lo; r < hi; r++) {
+        int tid = omp_get_thread_num();
+        nn_eval *er = ev[tid];
+        double *xr = xs + (size_t)tid * D, *gr = gs + (size_t)tid * D;
+        size_t idx[64];
+        rng_stream rr;
+        rng_init_sub(&rr, (uint64_t)run->seed, 3, (uint64_t)r);
+        memcpy(xr, p->th, D * sizeof *xr);
+        for (long k = 1, j = 0; j < NJ; k++) {
+            /* >>> snippet cross-net-sgd */
+            rng_distinct(&rr, (uint64_t)n, (size_t)B, idx); /* B distinct samples */
+            nn_data mb = {p->tr.x, p->tr.y, idx, (int)B};
+            nn_loss_grad(er, xr, mb, gr, NULL);
+            cblas_daxpy((int)D, -eta, gr, 1, xr, 1);
+            /* <<< snippet */
+            if (k == JS[j])
+                rec[r].dl[j] = nn_loss_grad(er, xr, p->all, NULL, NULL) - p->gd[j], j++;
+        }
+    }
+    for (int i = 0; i < nth; i++)
+        nn_eval_free(ev[i]);
+    free(ev), free(xs), free(gs);
+    if (hi > lo)
+        run_progress(run, "SGD runs", 1.0);
+}
+
+/* The predictions from H and Σ at θ*, and the exact first step. */
+typedef struct {
+    double zhu[NJ], mori[NJ], lin[NJ];
+    double lam1, lamD, trHS, trHM, ex1; /* ex1: NaN unless B = 1 */
+} prediction;
+
+static prediction predict(run_ctx *run, nn_eval *e, const problem *pb, double eta, long B)
+{
+    size_t D = pb->D;
+    long n = pb->all.n;
+    prediction pr = {.ex1 = NAN};
+    double *H = SGDN_NEW(H, D * D), *G = SGDN_NEW(G, (size_t)n * D), *S = SGDN_NEW0(S, D * D);
+    double *lam = SGDN_NEW(lam, D), *U = SGDN_NEW(U, D * D), *T = SGDN_NEW(T, D * D), *g = SGDN_NEW(g, D);
+    nn_loss_grad(e, pb->th, pb->all, g, NULL);
+    nn_hessian_dense(e, pb->th, pb->all, H);
+    nn_grad_per_sample(e, pb->th, pb->all, G, NULL);
+    double cB = cross_batch_factor(n, B), Lstar = pb->Lstar;
+    /* Σ = c_B ((1/N) GᵀG − ggᵀ) */
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)D, (int)n, cB / n, G, (int)D, 0.0, S, (int)D);
+    cblas_dsyr(CblasRowMajor, CblasUpper, (int)D, -cB, g, 1, S, (int)D);
+    for (size_t i = 0; i < D; i++)
+        for (size_t j = 0; j < i; j++)
+            S[i * D + j] = S[j * D + i];
+    int st = linalg_sym_eig((int)D, H, lam, U);
+    if (st)
+        run_fail(run, "eigen-decomposition of H failed (LAPACK info %d)", st);
+    /* s_i = u_iᵀ Σ u_i, m_i = u_iᵀ Σ_M u_i = c_B (2 L_star / K) λ_i */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)D, (int)D, (int)D, 1.0, S, (int)D, U, (int)D, 0.0, T,
+                (int)D);
+    double *sdiag = SGDN_NEW(sdiag, D);
+    for (size_t k = 0; k < D; k++) {
+        double s = 0;
+        for (size_t i = 0; i < D; i++)
+            s += U[i * D + k] * T[i * D + k];
+        sdiag[k] = s;
+        pr.trHS += lam[k] * s;
+        pr.trHM += lam[k] * cB * 2 * Lstar / FMNIST_CLASSES * lam[k];
+    }
+    double *zhu = pr.zhu, *mori = pr.mori, *lin = pr.lin;
+    for (int j = 0; j < NJ; j++) {
+        /* >>> snippet cross-net-predict */
+        double t = eta * JS[j];
+        zhu[j] = mori[j] = lin[j] = 0;
+        for (size_t k = 0; k < D; k++) {
+            double a = 1 - exp(-2 * lam[k] * t), q = (1 - eta * lam[k]) * (1 - eta * lam[k]), geo = 0, p = 1;
+            zhu[j] += 0.25 * eta * a * sdiag[k];                                    /* Eq. 13 */
+            mori[j] += 0.25 * eta * a * cB * 2 * Lstar / FMNIST_CLASSES * lam[k]; /* Σ_M */
+            for (long i = 0; i < JS[j]; i++)
+                geo += p, p *= q;
+            lin[j] += 0.5 * eta * eta * lam[k] * sdiag[k] * geo;                     /* ½Tr(H V_k) */
+        }
+        /* <<< snippet */
+    }
+    pr.lam1 = lam[0], pr.lamD = lam[D - 1];
+    if (B == 1) { /* the exact first step for B = 1: the mean over the data */
+        double s = 0;
+        for (long i = 0; i < n; i++) {
+            memcpy(g, pb->th, D * sizeof *g);
+            cblas_daxpy((int)D, -eta, G + (size_t)i * D, 1, g, 1);
+            s += nn_loss_grad(e, g, pb->all, NULL, NULL) - pb->gd[0];
+        }
+        pr.ex1 = s / n;
+    }
+    free(H), free(G), free(S), free(lam), free(U), free(T), free(g), free(sdiag);
+    return pr;
+}
 
 int main(int argc, char **argv)
 {
@@ -48,161 +199,57 @@ int main(int argc, char **argv)
                         {"reps", OPT_INT, &reps, 10, 1e7, "SGD runs from the minimum"},
                         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory"},
                         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (B > n)
         run_usage_error(&run, "--B must not exceed --n");
 
     /* --- data, net, GD to a minimum ------------------------------------ */
-    fmnist_set all, tr;
+    problem p;
+    fmnist_set all;
     char err[1024];
     if (fmnist_load_at_least(datadir, "train", (int)n, "--ntrain", &all, err, sizeof err))
         run_fail(&run, "%s", err);
     rng_stream rs;
     rng_init(&rs, (uint64_t)run.seed, 1);
-    fmnist_random_subset(&all, (int)n, &rs, &tr);
+    fmnist_random_subset(&all, (int)n, &rs, &p.tr);
     fmnist_free(&all);
-    fmnist_downsample(&tr, 4);
-    nn_net net;
+    fmnist_downsample(&p.tr, 4);
     int w = (int)width;
-    nn_mlp(&net, tr.d, 1, &w, FMNIST_CLASSES);
-    nn_set_loss(&net, NN_LOSS_MSE, 0.0);
-    size_t D = net.D;
+    nn_mlp(&p.net, p.tr.d, 1, &w, FMNIST_CLASSES);
+    nn_set_loss(&p.net, NN_LOSS_MSE, 0.0);
+    p.D = p.net.D;
+    p.all = (nn_data){p.tr.x, p.tr.y, NULL, (int)n};
     /* The net is tiny: splitting a pass into chunks on several threads costs
      * more than it saves, so every evaluator is serial (created with one
      * thread) and the threads run independent SGD runs instead. */
     int nth = omp_get_max_threads();
     omp_set_num_threads(1);
-    nn_eval *e = nn_eval_new(&net);
-    double *th = SGDN_NEW(th, D), *g = SGDN_NEW(g, D);
-    nn_init_params(&net, th, (uint64_t)run.seed, 2);
-    nn_data all_d = {tr.x, tr.y, NULL, (int)n};
-    for (long it = 0; it < gd_iters; it++) {
-        nn_loss_grad(e, th, all_d, g, NULL);
-        cblas_daxpy((int)D, -gd_eta, g, 1, th, 1);
-        if (it % 200 == 0)
-            run_progress(&run, "GD", (it + 1.0) / gd_iters);
-    }
-    double Lstar = nn_loss_grad(e, th, all_d, g, NULL), gnorm = cblas_dnrm2((int)D, g, 1);
-    run_require_finite(&run, &Lstar, 1, "loss at the minimum");
+    nn_eval *e = nn_eval_new(&p.net);
+    gd_minimum(&run, e, &p, gd_iters, gd_eta, eta);
+
+    /* --- measurement: SGD runs from θ*, minus GD (work items of shard.h) - */
+    long lo, hi;
+    sgd_record *rec = SGDN_NEW(rec, reps);
+    shard_items(&run, &sh, reps, &lo, &hi);
+    sgd_runs(&run, &p, nth, eta, B, lo, hi, rec);
+    shard_gather(&run, &sh, rec, sizeof *rec); /* a shard writes its runs and exits */
 
     /* --- H, Σ and the predictions --------------------------------------- */
-    double *H = SGDN_NEW(H, D * D), *G = SGDN_NEW(G, (size_t)n * D), *S = SGDN_NEW0(S, D * D);
-    double *lam = SGDN_NEW(lam, D), *U = SGDN_NEW(U, D * D), *T = SGDN_NEW(T, D * D);
-    nn_hessian_dense(e, th, all_d, H);
-    nn_grad_per_sample(e, th, all_d, G, NULL);
-    double cB = cross_batch_factor(n, B);
-    /* Σ = c_B ((1/N) GᵀG − ggᵀ) */
-    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)D, (int)n, cB / n, G, (int)D, 0.0, S, (int)D);
-    cblas_dsyr(CblasRowMajor, CblasUpper, (int)D, -cB, g, 1, S, (int)D);
-    for (size_t i = 0; i < D; i++)
-        for (size_t j = 0; j < i; j++)
-            S[i * D + j] = S[j * D + i];
-    int st = linalg_sym_eig((int)D, H, lam, U);
-    if (st)
-        run_fail(&run, "eigen-decomposition of H failed (LAPACK info %d)", st);
-    /* s_i = u_iᵀ Σ u_i, m_i = u_iᵀ Σ_M u_i = c_B (2 L_star / K) λ_i */
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)D, (int)D, (int)D, 1.0, S, (int)D, U, (int)D, 0.0, T,
-                (int)D);
-    double *sdiag = SGDN_NEW(sdiag, D), trHS = 0, trHM = 0;
-    for (size_t k = 0; k < D; k++) {
-        double s = 0;
-        for (size_t i = 0; i < D; i++)
-            s += U[i * D + k] * T[i * D + k];
-        sdiag[k] = s;
-        trHS += lam[k] * s;
-        trHM += lam[k] * cB * 2 * Lstar / FMNIST_CLASSES * lam[k];
-    }
-    double zhu[NJ], mori[NJ], lin[NJ];
-    for (int j = 0; j < NJ; j++) {
-        /* >>> snippet cross-net-predict */
-        double t = eta * JS[j];
-        zhu[j] = mori[j] = lin[j] = 0;
-        for (size_t k = 0; k < D; k++) {
-            double a = 1 - exp(-2 * lam[k] * t), q = (1 - eta * lam[k]) * (1 - eta * lam[k]), geo = 0, p = 1;
-            zhu[j] += 0.25 * eta * a * sdiag[k];                                    /* Eq. 13 */
-            mori[j] += 0.25 * eta * a * cB * 2 * Lstar / FMNIST_CLASSES * lam[k]; /* Σ_M */
-            for (long i = 0; i < JS[j]; i++)
-                geo += p, p *= q;
-            lin[j] += 0.5 * eta * eta * lam[k] * sdiag[k] * geo;                     /* ½Tr(H V_k) */
-        }
-        /* <<< snippet */
-    }
-
-    /* --- measurement: SGD and GD from θ* -------------------------------- */
-    double gd[NJ], *dl = SGDN_NEW(dl, (size_t)reps * NJ);
-    {
-        double *x = SGDN_NEW(x, D);
-        memcpy(x, th, D * sizeof *x);
-        for (long k = 1, j = 0; j < NJ; k++) {
-            nn_loss_grad(e, x, all_d, g, NULL);
-            cblas_daxpy((int)D, -eta, g, 1, x, 1);
-            if (k == JS[j])
-                gd[j++] = nn_loss_grad(e, x, all_d, NULL, NULL);
-        }
-        free(x);
-    }
-    /* runs in parallel, one evaluator and state per thread (nn's own chunk
-     * parallelism is then serial, and every run's arithmetic is the same
-     * whatever the thread) */
-    nn_eval **ev = SGDN_NEW(ev, nth);
-    double *xs = SGDN_NEW(xs, (size_t)nth * D), *gs = SGDN_NEW(gs, (size_t)nth * D);
-    for (int i = 0; i < nth; i++)
-        ev[i] = nn_eval_new(&net);
-#pragma omp parallel for schedule(dynamic) num_threads(nth)
-    for (long r = 0; r < reps; r++) {
-        int tid = omp_get_thread_num();
-        nn_eval *er = ev[tid];
-        double *xr = xs + (size_t)tid * D, *gr = gs + (size_t)tid * D;
-        size_t idx[64];
-        rng_stream rr;
-        rng_init_sub(&rr, (uint64_t)run.seed, 3, (uint64_t)r);
-        memcpy(xr, th, D * sizeof *xr);
-        for (long k = 1, j = 0; j < NJ; k++) {
-            /* >>> snippet cross-net-sgd */
-            for (long b = 0; b < B; b++) { /* B distinct samples */
-                int dup;
-                do {
-                    idx[b] = (size_t)rng_uniform_int(&rr, (uint64_t)n);
-                    dup = 0;
-                    for (long c = 0; c < b; c++)
-                        dup |= idx[c] == idx[b];
-                } while (dup);
-            }
-            nn_data mb = {tr.x, tr.y, idx, (int)B};
-            nn_loss_grad(er, xr, mb, gr, NULL);
-            cblas_daxpy((int)D, -eta, gr, 1, xr, 1);
-            /* <<< snippet */
-            if (k == JS[j])
-                dl[r * NJ + j] = nn_loss_grad(er, xr, all_d, NULL, NULL) - gd[j], j++;
-        }
-    }
-    for (int i = 0; i < nth; i++)
-        nn_eval_free(ev[i]);
-    free(ev), free(xs), free(gs);
+    prediction pd = predict(&run, e, &p, eta, B);
     omp_set_num_threads(nth); /* the provenance records the threads the run had */
-    run_progress(&run, "SGD runs", 1.0);
-    double *x = SGDN_NEW(x, D);
     double m[NJ], se[NJ];
     for (int j = 0; j < NJ; j++) {
         stats_acc a;
         stats_acc_init(&a);
         for (long r = 0; r < reps; r++)
-            stats_acc_add(&a, dl[r * NJ + j]);
+            stats_acc_add(&a, rec[r].dl[j]);
         m[j] = a.mean, se[j] = stats_acc_se(&a);
     }
     run_require_finite(&run, m, NJ, "loss increase");
-    /* the exact first step for B = 1: the mean over the data */
-    double ex1 = NAN;
-    if (B == 1) {
-        double s = 0;
-        for (long i = 0; i < n; i++) {
-            memcpy(x, th, D * sizeof *x);
-            cblas_daxpy((int)D, -eta, G + (size_t)i * D, 1, x, 1);
-            s += nn_loss_grad(e, x, all_d, NULL, NULL) - gd[0];
-        }
-        ex1 = s / n;
-    }
-
+    const double *zhu = pd.zhu, *mori = pd.mori, *lin = pd.lin;
+    double Lstar = p.Lstar, gnorm = p.gnorm, trHS = pd.trHS, trHM = pd.trHM, ex1 = pd.ex1;
+    size_t D = p.D;
     /* --- outputs ----------------------------------------------------------- */
     FILE *f = run_open(&run, ".tsv", "k\tt\tdL_sgd_minus_gd\tse\tzhu_eq13\tmori_model\tlinear_chain");
     for (int j = 0; j < NJ; j++)
@@ -252,8 +299,8 @@ int main(int argc, char **argv)
     run_value(&run, "reps", "%ld", reps);
     run_value(&run, "Lstar", "%.4f", Lstar);
     run_value(&run, "gnorm", "%.2g", gnorm);
-    run_value(&run, "lam1", "%.3g", lam[0]);
-    run_value(&run, "lamD", "%.2g", lam[D - 1]);
+    run_value(&run, "lam1", "%.3g", pd.lam1);
+    run_value(&run, "lamD", "%.2g", pd.lamD);
     run_value(&run, "trHS", "%.3g", trHS);
     run_value(&run, "trHM", "%.3g", trHM);
     run_value(&run, "ratio", "%.2f", trHS / trHM);
@@ -269,8 +316,12 @@ int main(int argc, char **argv)
         run_value(&run, key, "%+.3f", log10(pr[q][NJ - 1] / m[NJ - 1]));
     }
     run_value(&run, "kmax", "%ld", JS[NJ - 1]);
-    free(th), free(g), free(H), free(G), free(S), free(lam), free(U), free(T), free(sdiag), free(dl), free(x);
+    char ks[64] = "";
+    for (int j = 0; j < NJ; j++)
+        snprintf(ks + strlen(ks), sizeof ks - strlen(ks), "%s%ld", j ? ", " : "", JS[j]);
+    run_value(&run, "ks", "%s", ks);
+    free(p.th), free(rec);
     nn_eval_free(e);
-    fmnist_free(&tr);
+    fmnist_free(&p.tr);
     return run_finish(&run);
 }

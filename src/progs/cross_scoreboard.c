@@ -7,12 +7,9 @@
  * number of SGD steps from θ* = 0 to the next minimum (|θ| = 2πR), and the
  * mean loss increase after a short time t = ηk.  Every prediction uses
  * only quantities measured at θ* and θs (h*, h_s, L*, L(θs), the
- * minibatch noise C(θ) = σ_g + σ_H θ² + …), never the escape data:
- * Kramers with constant noise C(θ*); Mori's Eq. 15; Mori's SDE solved
- * exactly (quadrature); Meng's Lemma 6 as printed and in the Itô reading;
- * the Itô SDE with SGD's true noise C(θ) (quadrature); and, for B = 1, the
- * discrete chain itself (sinwell_chain_mfpt).  Zhu: Eq. 13 for the
- * short-time loss increase, and Tr(HΣ) as the indicator of escape.
+ * minibatch noise C(θ) = σ_g + σ_H θ² + …), never the escape data
+ * (crossboard.h lists the predictors).  Zhu: Eq. 13 for the short-time
+ * loss increase, and Tr(HΣ) as the indicator of escape.
  *
  * Valley (cross.h): L = L* + ½ λ(θ₂) θ₁², λ = h₀ e^{βθ₂}, with SGD's own
  * noise; measured: the change of the trace T = λ over K steps after
@@ -24,157 +21,101 @@
 #include <stdlib.h>
 
 #include "cross.h"
+#include "crossboard.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "sinwell.h"
 #include "stats.h"
 
-#define NS 8   /* escape settings */
-#define NTH 8  /* escape predictors */
-#define NV 4   /* valley settings */
+#define NS 8                 /* escape settings */
+#define NTH CROSSBOARD_NTH   /* escape predictors */
+#define NV 4                 /* valley settings */
+#define VALLEY_FALL 0.3      /* the fall of T over a valley window at Wei's initial rate */
+
+/* η, C = L(θs)/L*, R, B: chosen so that barrier, L*, η and B vary one at a
+ * time (pairs compared in write_outputs). */
+static const crossboard_setting S[NS] = {
+    {0.2, 1.5, 0.5, 1}, /* base */
+    {0.2, 2.0, 0.5, 1}, /* same dL, lower L* */
+    {0.2, 3.0, 0.5, 1}, /* same dL, lower L* */
+    {0.2, 2.0, 1.0, 1}, /* same C, 4x dL */
+    {0.1, 1.5, 0.5, 1}, /* eta / 2 */
+    {0.2, 1.5, 0.5, 2}, /* B x 2 */
+    {0.4, 2.0, 0.5, 2}, /* eta, B x 2 */
+    {0.2, 3.0, 1.0, 1}  /* same L* as base */
+};
+
+/* The Monte Carlo work, one task per (setting, measurement): task t owns
+ * replicates [off, off + reps) of one numbering of all replicates, so that
+ * a shard (shard.h) is a contiguous range of it; replicate j of a task
+ * draws from the stream (seed, stream, j), whoever computes it. */
+typedef enum { T_ESCAPE, T_GAUSS, T_SHORT, T_VALLEY } task_kind;
 
 typedef struct {
-    double eta, C, R;
-    int B;
-    const char *what; /* what this setting varies */
-} setting;
+    task_kind kind;
+    int set;       /* escape or valley setting */
+    long k;        /* T_SHORT: steps */
+    long reps, off;
+    uint64_t stream;
+    double cap;    /* T_ESCAPE, T_GAUSS: the step cap */
+} mc_task;
 
-static const setting S[NS] = {
-    {0.2, 1.5, 0.5, 1, "base"},        {0.2, 2.0, 0.5, 1, "same dL, lower L*"},
-    {0.2, 3.0, 0.5, 1, "same dL, lower L*"}, {0.2, 2.0, 1.0, 1, "same C, 4x dL"},
-    {0.1, 1.5, 0.5, 1, "eta / 2"},     {0.2, 1.5, 0.5, 2, "B x 2"},
-    {0.4, 2.0, 0.5, 2, "eta, B x 2"},  {0.2, 3.0, 1.0, 1, "same L* as base"}};
-static const char *TH[NTH] = {"Kramers", "Mori Eq. 15", "Mori SDE", "Meng L6", "Meng L6 Ito",
-                              "SDE true noise", "discrete chain", "Gaussian chain"};
-
+/* One replicate's record: steps to escape, loss increase after k steps,
+ * or (valley) the trace change over K steps with Wei's and the finite-η
+ * prediction from the same start. */
 typedef struct {
-    sinwell w;
-    double cB, h, hs, Ls, Lstar, dL, sg, sH, kappa;
-    double mean, se, tau[NTH], terr[NTH]; /* steps; terr: quadrature error */
-    double dLs_m, dLs_se, dLs_eq13, dLs_lin, dLs_k1, dLs_k1m, dLs_k1se;
-    long ks;
-} esc;
+    double v[3]; /* the measurement; (valley) the two predictions */
+} sample;
 
-/* Mean escape time in steps of the Itô SDE, by quadrature. */
-static double sde_steps(run_ctx *run, const esc *e, const setting *s, int mori, int grid, double *err)
+/* The replicates of every task that fall in [lo, hi), into smp[off + j]. */
+static void run_tasks(run_ctx *run, const crossboard *E, const cross_valley *cv, const cross_valley_setting *V, const mc_task *t, int nt,
+                      long lo, long hi, sample *smp)
 {
-    double T;
-    if (cross_sinwell_sde_steps(&e->w, s->B, s->eta, mori, grid, &T, err))
-        run_fail(run, "quadrature of the escape SDE failed (eta %g, B %d, C %g)", s->eta, s->B, s->C);
-    return T;
+    for (int q = 0; q < nt; q++) {
+        const mc_task *tk = &t[q];
+        long j0 = (lo > tk->off ? lo : tk->off) - tk->off;
+        long j1 = (hi < tk->off + tk->reps ? hi : tk->off + tk->reps) - tk->off;
+        sample *o = smp + tk->off;
+        const crossboard_setting *s = &S[tk->set];
+        const crossboard *e = &E[tk->set];
+#pragma omp parallel for schedule(dynamic, 16)
+        for (long j = j0; j < j1; j++) {
+            rng_stream r;
+            rng_init_sub(&r, (uint64_t)run->seed, tk->stream, (uint64_t)j);
+            sample x = {{0, 0, 0}};
+            if (tk->kind == T_VALLEY)
+                cross_valley_replicate(cv, &V[tk->set], &r, x.v);
+            else if (tk->kind == T_SHORT)
+                x.v[0] = crossboard_short(e, tk->k, &r);
+            else
+                x.v[0] = (double)cross_sinwell_escape(&e->w, s->eta, s->B, tk->kind == T_GAUSS, (long)tk->cap, &r);
+            o[j] = x;
+        }
+        if (hi > lo)
+            run_progress(run, "settings", (q + 1.0) / nt);
+    }
 }
 
-/* R escapes in parallel, one stream per replicate, reduced in order. */
-static void measure_escape(run_ctx *run, esc *e, const setting *s, uint64_t stream, long reps, double cap,
-                           int gauss, double *buf)
+/* A task's replicates reduced in order: mean and SE of the measurement
+ * (an escape beyond the cap ends the run), and the means of the
+ * predictions (valley). */
+static void summarise(run_ctx *run, const mc_task *tk, const sample *smp, double *mean, double *se, double *wei,
+                      double *corr)
 {
-    int censored = 0;
-#pragma omp parallel for schedule(dynamic) reduction(| : censored)
-    for (long i = 0; i < reps; i++) {
-        rng_stream r;
-        rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
-        long k = cross_sinwell_escape(&e->w, s->eta, s->B, gauss, (long)cap, &r);
-        buf[i] = (double)k;
-        censored |= k >= (long)cap;
+    const sample *o = smp + tk->off;
+    stats_acc a[3];
+    for (int q = 0; q < 3; q++)
+        stats_acc_init(&a[q]);
+    for (long j = 0; j < tk->reps; j++) {
+        if (tk->kind <= T_GAUSS && o[j].v[0] >= (double)(long)tk->cap) { /* censored */
+            const crossboard_setting *s = &S[tk->set];
+            run_fail(run, "an escape took more than %g steps (eta %g, B %d, C %g)", tk->cap, s->eta, s->B, s->C);
+        }
+        for (int q = 0; q < 3; q++)
+            stats_acc_add(&a[q], o[j].v[q]);
     }
-    if (censored)
-        run_fail(run, "an escape took more than %g steps (eta %g, B %d, C %g)", cap, s->eta, s->B, s->C);
-    stats_acc a;
-    stats_acc_init(&a);
-    for (long i = 0; i < reps; i++)
-        stats_acc_add(&a, buf[i]);
-    if (gauss)
-        e->tau[7] = a.mean, e->terr[7] = stats_acc_se(&a);
-    else
-        e->mean = a.mean, e->se = stats_acc_se(&a);
-}
-
-/* Mean loss increase after k steps from θ*. */
-static void measure_short(run_ctx *run, esc *e, const setting *s, uint64_t stream, long reps, long k, double *buf)
-{
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < reps; i++) {
-        rng_stream r;
-        rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
-        double th = 0;
-        for (long j = 0; j < k; j++)
-            th = sinwell_sgd_step(&e->w, th, s->eta, s->B, &r);
-        buf[i] = sinwell_loss(&e->w, th) - e->Lstar;
-    }
-    stats_acc a;
-    stats_acc_init(&a);
-    for (long i = 0; i < reps; i++)
-        stats_acc_add(&a, buf[i]);
-    if (k == 1)
-        e->dLs_k1m = a.mean, e->dLs_k1se = stats_acc_se(&a);
-    else
-        e->dLs_m = a.mean, e->dLs_se = stats_acc_se(&a);
-}
-
-/* Quantities at the minimum and the saddle, and every prediction. */
-static void predict(run_ctx *run, esc *e, const setting *s, int M, int grid)
-{
-    sinwell *w = &e->w;
-    double R = s->R;
-    e->cB = cross_batch_factor(w->N, s->B);
-    e->h = sinwell_hess(w, 0), e->hs = -sinwell_hess(w, M_PI * R);
-    e->Lstar = sinwell_loss(w, 0), e->Ls = sinwell_loss(w, M_PI * R), e->dL = e->Ls - e->Lstar;
-    cross_sinwell_noise(w, s->B, &e->sg, &e->sH);
-    e->kappa = e->h / (s->eta * e->sH); /* Meng's κ from the measured noise curvature */
-    double eta = s->eta, two = 2 * eta; /* two exits; t → steps */
-    for (int j = 0; j < NTH; j++)
-        e->terr[j] = 0;
-    /* >>> snippet cross-predict */
-    e->tau[0] = cross_kramers_time(e->h, e->hs, e->dL, eta, e->sg) / two;
-    e->tau[1] = cross_mori_eq15_time(e->h, e->hs, e->Ls / e->Lstar, 1 / e->cB, eta) / two;
-    e->tau[2] = sde_steps(run, e, s, 1, grid, &e->terr[2]);
-    e->tau[3] = cross_meng_time(e->h, e->hs, e->dL, eta, e->sg, e->sH, 0) / two;
-    e->tau[4] = cross_meng_time(e->h, e->hs, e->dL, eta, e->sg, e->sH, 1) / two;
-    e->tau[5] = sde_steps(run, e, s, 0, grid, &e->terr[5]);
-    /* <<< snippet */
-    e->tau[6] = NAN;
-    if (s->B == 1) {
-        double T0, err;
-        int st = sinwell_chain_mfpt(w, eta, M, &T0, &err);
-        if (st)
-            run_fail(run, "discrete-chain solve: %s", sgdn_strerror(st));
-        e->tau[6] = T0 / eta, e->terr[6] = err / eta;
-    }
-    /* Zhu: Eq. 13 with the SDE's diffusion ηC(θ*), t = η k_s, and the
-     * discrete linear chain with C = σ_g + σ_H θ² (v' = (1−ηh)²v + η²C). */
-    double t = eta * e->ks, v = 0;
-    e->dLs_eq13 = 0.25 * eta * e->sg * (1 - exp(-2 * e->h * t));
-    for (long j = 0; j < e->ks; j++)
-        v = (1 - eta * e->h) * (1 - eta * e->h) * v + eta * eta * (e->sg + e->sH * v);
-    e->dLs_lin = 0.5 * e->h * v;
-    e->dLs_k1 = cross_sinwell_first_step(w, eta); /* exact for B = 1 */
-}
-
-typedef struct {
-    double eta;
-    int B;
-    long K, K0;
-    double m, se, wei, corr;
-} vset;
-
-static void measure_valley(run_ctx *run, const cross_valley *cv, vset *v, uint64_t stream, long reps,
-                           double *buf, double *pw, double *pc)
-{
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < reps; i++) {
-        rng_stream r;
-        rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
-        double l0;
-        buf[i] = cross_valley_window(cv, v->eta, v->B, v->K0, v->K, &r, &l0);
-        pw[i] = cross_valley_trace_change(cv, l0, v->eta, v->B, v->K, 1);
-        pc[i] = cross_valley_trace_change(cv, l0, v->eta, v->B, v->K, 0);
-    }
-    stats_acc a;
-    stats_acc_init(&a);
-    for (long i = 0; i < reps; i++)
-        stats_acc_add(&a, buf[i]);
-    v->m = a.mean / v->K, v->se = stats_acc_se(&a) / v->K;
-    v->wei = stats_mean(pw, (size_t)reps) / v->K, v->corr = stats_mean(pc, (size_t)reps) / v->K;
+    *mean = a[0].mean, *se = stats_acc_se(&a[0]), *wei = a[1].mean, *corr = a[2].mean;
 }
 
 /* run_value under a key with one or two indices (keys are fixed strings in run.h) */
@@ -194,13 +135,7 @@ static void val_key(run_ctx *run, const char *pfx, int i, int j, const char *num
         val_key(run, pfx, i, j, num_);                                                             \
     } while (0)
 
-/* z of log(prediction / measurement), with the prediction's own error */
-static double logz(double pred, double perr, double m, double se)
-{
-    return log(pred / m) / hypot(se / m, perr / pred);
-}
-
-static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, const vset *V)
+static void write_outputs(run_ctx *run, const crossboard *E, const cross_valley *cv, const cross_valley_setting *V)
 {
     double z99 = stats_z_two_sided(0.01), l10 = log(10.0);
     FILE *f = run_open(run, ".tsv",
@@ -208,7 +143,7 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
                        "eq15\tMori_sde\tMeng_L6\tMeng_L6_ito\tsde_true\tchain\tgauss_chain\tks\tdL_short\tdL_short_se\teq13"
                        "\tlin_chain\tdL1_exact\tdL1\tdL1_se");
     for (int i = 0; i < NS; i++) {
-        const esc *e = &E[i];
+        const crossboard *e = &E[i];
         fprintf(f, "%d\t%g\t%d\t%g\t%g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.4g", i + 1, S[i].eta,
                 S[i].B, S[i].C, S[i].R, e->dL, e->Lstar, e->h, e->hs, e->sg, e->sH, e->kappa, e->mean, e->se);
         for (int j = 0; j < NTH; j++)
@@ -222,9 +157,9 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
      * quadrature error */
     f = run_open(run, "_board.tsv", "theory\tx\tlog10_err\tlo\thi");
     for (int j = 0; j < NTH; j++) {
-        fprintf(f, "# %s\n", TH[j]);
+        fprintf(f, "# %s\n", crossboard_names[j]);
         for (int i = 0; i < NS; i++) {
-            const esc *e = &E[i];
+            const crossboard *e = &E[i];
             if (!isfinite(e->tau[j]))
                 continue;
             double le = log10(e->tau[j] / e->mean), hw = z99 * hypot(e->se / e->mean, e->terr[j] / e->tau[j]) / l10;
@@ -235,6 +170,7 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
         fprintf(f, "\n\n");
     }
     run_close(run, f);
+    int at[NTH]; /* the setting of each predictor's largest error */
     for (int j = 0; j < NTH; j++) { /* the extremes of each predictor's error, for the prose */
         int imax = -1, imin = -1;
         for (int i = 0; i < NS; i++) {
@@ -248,15 +184,17 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
         }
         VAL2("lemax", j, -1, "%+.2f", log10(E[imax].tau[j] / E[imax].mean));
         VAL2("lemin", j, -1, "%+.2f", log10(E[imin].tau[j] / E[imin].mean));
-        VAL2("lemax-at", j, -1, "%d", imax + 1);
+        VAL2("lemax-at", j, -1, "%d", (at[j] = imax) + 1);
         VAL2("fmax", j, -1, "%.2g", fmax(E[imax].tau[j] / E[imax].mean, E[imax].mean / E[imax].tau[j]));
     }
+    const crossboard *e4 = &E[at[4]]; /* the share of Lemma 6's log error there that the Ito reading removes */
+    run_value(run, "ito-cut", "%.0f", 100 * (1 - log(e4->tau[4] / e4->mean) / log(e4->tau[3] / e4->mean)));
     /* which dependence each predictor gets right: log ratios of the escape
      * time t = eta x steps between pairs of settings that differ in one
      * thing (settings a, b: 0-based), measured (SE) and predicted */
     static const int QA[4] = {1, 0, 0, 1}, QB[4] = {3, 4, 5, 6};
     for (int q = 0; q < 4; q++) {
-        const esc *a = &E[QA[q]], *c = &E[QB[q]];
+        const crossboard *a = &E[QA[q]], *c = &E[QB[q]];
         double ra = S[QB[q]].eta / S[QA[q]].eta;
         VAL2("scm", q, -1, "%+.2f", log(ra * c->mean / a->mean));
         VAL2("scs", q, -1, "%.2f", hypot(a->se / a->mean, c->se / c->mean));
@@ -310,6 +248,8 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
         VAL2("h", i + 1, -1, "%.3f", E[i].h);
         VAL2("kappa", i + 1, -1, "%.3g", E[i].kappa);
         VAL2("kmori", i + 1, -1, "%.3g", E[i].h / (S[i].eta * E[i].cB));
+        VAL2("kratio", i + 1, -1, "%.2f", E[i].kappa / (E[i].h / (S[i].eta * E[i].cB)));
+        VAL2("dLx", i + 1, -1, "%.2f", E[i].dL / E[0].dL);
         VAL2("steps", i + 1, -1, "%.0f", E[i].mean);
         VAL2("dL", i + 1, -1, "%.3g", E[i].dL);
         VAL2("Lstar", i + 1, -1, "%.3g", E[i].Lstar);
@@ -317,35 +257,18 @@ static void write_outputs(run_ctx *run, const esc *E, const cross_valley *cv, co
         VAL2("sgratio", i + 1, -1, "%.3f", E[i].sg / (2 * E[i].Lstar * E[i].h * E[i].cB));
         VAL2("sHratio", i + 1, -1, "%.3f", E[i].sH / (E[i].h * E[i].h * E[i].cB));
     }
-    { /* the data's fourth moment: Meng's sigma_H of the exact noise is Var(x^2)/B */
-        const sinwell *w = &E[0].w;
-        double m2 = 0, m4 = 0;
-        for (long k = 0; k < w->N; k++)
-            m2 += w->x2[k] * w->x2[k], m4 += w->x2[k] * w->x2[k] * w->x2[k] * w->x2[k];
-        m2 /= w->N, m4 /= w->N;
-        run_value(run, "varx2", "%.3f", (m4 - m2 * m2) / (m2 * m2));
-    }
+    /* the data's fourth moment: Meng's sigma_H of the exact noise is Var(x^2)/B */
+    run_value(run, "varx2", "%.3f", sinwell_x2_spread(&E[0].w));
     for (int i = 0; i < NV; i++) {
         VAL2("v-eta", i + 1, -1, "%g", V[i].eta);
         VAL2("v-B", i + 1, -1, "%d", V[i].B);
         VAL2("v-K", i + 1, -1, "%ld", V[i].K);
         VAL2("v-c", i + 1, -1, "%.3g", cross_valley_c(cv, V[i].B));
     }
+    run_value(run, "v-fall", "%.0f", 100 * VALLEY_FALL);
     run_value(run, "v-h0", "%.3f", cv->h0);
     run_value(run, "v-Lstar", "%.3f", cv->Lstar);
     run_value(run, "v-beta", "%g", cv->beta);
-}
-
-/* max |z| of log(prediction/measurement) over the settings where predictor
- * j exists; *m receives their number */
-static double maxz(const esc *E, int j, int *m)
-{
-    double z = 0;
-    *m = 0;
-    for (int i = 0; i < NS; i++)
-        if (isfinite(E[i].tau[j]))
-            z = fmax(z, fabs(logz(E[i].tau[j], E[i].terr[j], E[i].mean, E[i].se))), ++*m;
-    return z;
 }
 
 static void row_maxz(run_ctx *run, check_tests t, const char *chk, double z, int m, const char *note)
@@ -357,14 +280,24 @@ static void row_maxz(run_ctx *run, check_tests t, const char *chk, double z, int
                                    .note = note});
 }
 
-static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const vset *V)
+/* The row of escape predictor j: max |z| of log(prediction/measurement),
+ * with the prediction's own error, over the settings where j exists. */
+static double row_pred(run_ctx *run, check_tests t, const char *chk, const crossboard *E, int j)
 {
-    (void)cv;
-    int m;
-    double z;
+    double z = 0;
+    int m = 0;
+    for (int i = 0; i < NS; i++)
+        if (isfinite(E[i].tau[j]))
+            z = fmax(z, fabs(log(E[i].tau[j] / E[i].mean) / hypot(E[i].se / E[i].mean, E[i].terr[j] / E[i].tau[j]))),
+            m++;
+    row_maxz(run, t, chk, z, m, "");
+    return z;
+}
+
+static void check_rows(run_ctx *run, const crossboard *E, const cross_valley_setting *V)
+{
     /* exact: the discrete chain (B = 1) and the first step */
-    z = maxz(E, 6, &m);
-    row_maxz(run, CHECK_EXACT, "escape steps: max |z| of SGD vs its discrete chain (B = 1)", z, m, "");
+    double z = row_pred(run, CHECK_EXACT, "escape steps: max |z| of SGD vs its discrete chain (B = 1)", E, 6);
     run_value(run, "z-chain", "%.2f", z);
     double z1 = 0;
     int m1 = 0;
@@ -375,17 +308,11 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
              m1, "");
     /* control: Meng's Itô escape time under Mori's noise model is Eq. 15 */
     double id = 0;
-    for (int i = 0; i < NS; i++) {
-        const esc *e = &E[i];
-        double B = 1 / e->cB, sg = 2 * e->Lstar * e->h / B, sH = e->h * e->h / B;
-        /* Mori's model along the path: ΔL is the same, and σ_g + σ_H θ² ↔ 2Lh/B */
-        double tm = cross_meng_time(e->h, e->hs, e->dL, S[i].eta, sg, sH, 1);
-        double t15 = cross_mori_eq15_time(e->h, e->hs, e->Ls / e->Lstar, B, S[i].eta);
-        id = fmax(id, fabs(log(tm / t15)));
-    }
+    for (int i = 0; i < NS; i++)
+        id = fmax(id, crossboard_identity_gap(&E[i]));
     run_value(run, "id-max", "%.1e", id);
     { /* the noise at the saddle of setting 3: true, Mori's model, Meng's extrapolation */
-        const esc *e = &E[2];
+        const crossboard *e = &E[2];
         run_value(run, "csad-true", "%.3g", e->cB * sinwell_grad_var(&e->w, M_PI * S[2].R));
         run_value(run, "csad-mori", "%.3g", 2 * e->Ls * e->h * e->cB);
         run_value(run, "csad-meng", "%.3g", e->sg + 2 * e->sH / e->h * e->dL);
@@ -415,52 +342,46 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
                                    .rel = REL_LE, .measured = bad, .predicted = 0, .tol = 0,
                                    .basis = "count; a pair counts when |z| > Bonferroni z (1%, all pairs)"});
     run_value(run, "zhu-bad", "%d", bad);
+    run_value(run, "ind-8-1", "%.2f", ind[7] / ind[0]);
+    run_value(run, "ind-4-2", "%.2f", ind[3] / ind[1]);
     run_value(run, "npair", "%d", npair);
-    z = maxz(E, 3, &m);
-    row_maxz(run, CHECK_PAPER, "MENG: escape steps vs Lemma 6 as printed (max |z| of log ratio)", z, m, "");
-    z = maxz(E, 1, &m);
-    row_maxz(run, CHECK_PAPER, "MORI: escape steps vs Eq. 15 (max |z| of log ratio)", z, m, "");
+    row_pred(run, CHECK_PAPER, "MENG: escape steps vs Lemma 6 as printed (max |z| of log ratio)", E, 3);
+    row_pred(run, CHECK_PAPER, "MORI: escape steps vs Eq. 15 (max |z| of log ratio)", E, 1);
     /* Mori: the exponent in C at fixed dL (settings 1-3), and B/eta scaling (2 vs 7) */
-    double lx[3], ly[3], sy[3], lk[3], chi2;
+    double lx[3], ly[3], sy[3], sl[NTH], chi2;
     for (int i = 0; i < 3; i++)
-        lx[i] = log(E[i].Ls / E[i].Lstar), ly[i] = log(E[i].mean), sy[i] = E[i].se / E[i].mean,
-        lk[i] = log(E[i].tau[0]);
-    stats_fit fm, fk;
-    if (stats_fit_line_weighted(lx, ly, sy, 3, &fm, &chi2) || stats_fit_line(lx, lk, 3, &fk))
-        run_fail(run, "slope fit failed");
-    for (int j = 0; j < NTH; j++) { /* every predictor's exponent in C at fixed dL */
+        lx[i] = log(E[i].Ls / E[i].Lstar), ly[i] = log(E[i].mean), sy[i] = E[i].se / E[i].mean;
+    for (int j = 0; j < NTH; j++) { /* every predictor's exponent in C at fixed dL (NaN: none) */
         double lp[3];
         stats_fit fp;
         for (int i = 0; i < 3; i++)
             lp[i] = log(E[i].tau[j]);
-        if (isfinite(lp[0] + lp[1] + lp[2]) && !stats_fit_line(lx, lp, 3, &fp))
-            VAL2("sl", j, -1, "%.2f", fp.b);
+        sl[j] = isfinite(lp[0] + lp[1] + lp[2]) && !stats_fit_line(lx, lp, 3, &fp) ? fp.b : NAN;
+        if (isfinite(sl[j]))
+            VAL2("sl", j, -1, "%.2f", sl[j]);
         else
             val_key(run, "sl", j, -1, "--");
     }
+    stats_fit fm;
+    if (stats_fit_line_weighted(lx, ly, sy, 3, &fm, &chi2) || !isfinite(sl[0] + sl[6]))
+        run_fail(run, "slope fit failed");
     double expo = 1 / (S[0].eta * E[0].cB * E[0].h) + 0.5;
     double z99 = stats_z_two_sided(0.01);
     run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_PAPER,
                                    .check = "MORI: exponent of escape time in L(theta_s)/L* at fixed dL vs B/(eta h*) + 1/2",
                                    .rel = REL_EQ, .measured = fm.b, .predicted = expo, .tol = z99 * fm.se_b,
                                    .basis = "z (1%) x SE of the weighted fit (settings 1-3)",
-                                   .alt_name = "Kramers with constant noise", .alt = fk.b});
-    double lc[3];
-    stats_fit fc;
-    for (int i = 0; i < 3; i++)
-        lc[i] = log(E[i].tau[6]);
-    if (stats_fit_line(lx, lc, 3, &fc))
-        run_fail(run, "slope fit failed");
+                                   .alt_name = "Kramers with constant noise", .alt = sl[0]});
     run_check(run, (run_check_row){.id = "CROSS", .tests = CHECK_CORRECTED,
                                    .check = "MORI: exponent of escape time in L(theta_s)/L* at fixed dL vs the discrete chain's",
-                                   .rel = REL_EQ, .measured = fm.b, .predicted = fc.b, .tol = z99 * fm.se_b,
+                                   .rel = REL_EQ, .measured = fm.b, .predicted = sl[6], .tol = z99 * fm.se_b,
                                    .basis = "z (1%) x SE of the weighted fit (settings 1-3)",
                                    .alt_name = "Eq. 15", .alt = expo});
-    run_value(run, "slope-chain", "%.2f", fc.b);
+    run_value(run, "slope-chain", "%.2f", sl[6]);
     run_value(run, "slope", "%.2f", fm.b);
     run_value(run, "slope-se", "%.2f", fm.se_b);
     run_value(run, "slope-mori", "%.2f", expo);
-    run_value(run, "slope-kramers", "%.2f", fk.b);
+    run_value(run, "slope-kramers", "%.2f", sl[0]);
     double lr = log(S[6].eta * E[6].mean / (S[1].eta * E[1].mean));
     double lse = hypot(E[6].se / E[6].mean, E[1].se / E[1].mean);
     double lp = log(E[6].tau[1] * S[6].eta / (E[1].tau[1] * S[1].eta));
@@ -475,13 +396,9 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
         zw = fmax(zw, fabs(V[i].m - V[i].wei) / V[i].se), zc = fmax(zc, fabs(V[i].m - V[i].corr) / V[i].se);
     row_maxz(run, CHECK_PAPER, "WEI: trace drift vs Theorem 1, -(eta^2 c/4) |grad T|^2 per step (max |z|)", zw, NV, "");
     /* corrected rows */
-    z = maxz(E, 4, &m);
-    row_maxz(run, CHECK_CORRECTED, "MENG: escape steps vs Lemma 6, Ito reading kappa + 1/2 (max |z|)", z, m, "");
-    z = maxz(E, 2, &m);
-    row_maxz(run, CHECK_CORRECTED, "MORI: escape steps vs Mori's SDE by quadrature (finite barrier) (max |z|)", z, m,
-             "");
-    z = maxz(E, 5, &m);
-    row_maxz(run, CHECK_CORRECTED, "ALL: escape steps vs the Ito SDE with SGD's true noise (max |z|)", z, m, "");
+    row_pred(run, CHECK_CORRECTED, "MENG: escape steps vs Lemma 6, Ito reading kappa + 1/2 (max |z|)", E, 4);
+    row_pred(run, CHECK_CORRECTED, "MORI: escape steps vs Mori's SDE by quadrature (finite barrier) (max |z|)", E, 2);
+    row_pred(run, CHECK_CORRECTED, "ALL: escape steps vs the Ito SDE with SGD's true noise (max |z|)", E, 5);
     row_maxz(run, CHECK_CORRECTED, "WEI: trace drift vs the discrete chain's stationary E theta1^2 (max |z|)", zc, NV,
              "");
     double zl = 0;
@@ -493,7 +410,6 @@ static void check_rows(run_ctx *run, const esc *E, const cross_valley *cv, const
     run_value(run, "z-weic", "%.1f", zc);
     run_value(run, "zb", "%.2f", zb);
 }
-
 
 int main(int argc, char **argv)
 {
@@ -508,54 +424,73 @@ int main(int argc, char **argv)
                         {"M", OPT_INT, &M, 16, 4096, "discrete-chain grid intervals (multiple of 4)"},
                         {"grid", OPT_INT, &grid, 100, 1e7, "quadrature grid intervals"},
                         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (N % 4)
         run_usage_error(&run, "--N must be a multiple of 4");
     if (M % 4)
         run_usage_error(&run, "--M must be a multiple of 4");
-    long nbuf = reps > sreps ? reps : sreps;
-    nbuf = nbuf > vreps ? nbuf : vreps;
-    double *buf = SGDN_NEW(buf, nbuf), *pw = SGDN_NEW(pw, vreps), *pc = SGDN_NEW(pc, vreps);
 
-    /* --- escape ------------------------------------------------------- */
-    static esc E[NS];
+    /* --- the landscapes and every prediction (no Monte Carlo) ------------ */
+    static crossboard E[NS];
     for (int i = 0; i < NS; i++) {
-        const setting *s = &S[i];
-        int st = sinwell_init(&E[i].w, N, s->R, s->C, (uint64_t)run.seed, 1000);
+        const char *what;
+        int st = crossboard_init(&E[i], &S[i], N, (uint64_t)run.seed, 1000, (int)M, (int)grid, &what);
         if (st)
-            run_fail(&run, "sinwell_init: %s", sgdn_strerror(st));
-        E[i].ks = (long)ceil(0.5 / (s->eta * sinwell_hess(&E[i].w, 0))); /* t = 1/2h */
-        predict(&run, &E[i], s, (int)M, (int)grid);
-        double ref = isfinite(E[i].tau[6]) ? E[i].tau[6] : E[i].tau[5];
-        measure_escape(&run, &E[i], s, 1 + (uint64_t)i, reps, fmax(1e5, 60 * ref), 0, buf);
-        measure_escape(&run, &E[i], s, 400 + (uint64_t)i, reps, fmax(1e5, 60 * ref), 1, buf);
-        measure_short(&run, &E[i], s, 100 + (uint64_t)i, sreps, E[i].ks, buf);
-        measure_short(&run, &E[i], s, 200 + (uint64_t)i, sreps, 1, buf);
-        run_progress(&run, "escape settings", (i + 1.0) / NS);
+            run_fail(&run, "setting %d: %s: %s", i + 1, what, sgdn_strerror(st));
     }
-    /* --- valley ------------------------------------------------------- */
     cross_valley cv;
     if (cross_valley_init(&cv, N, 1.0, 1.0, (uint64_t)run.seed, 2000))
         run_fail(&run, "cross_valley_init failed");
-    vset V[NV] = {{0.05, 1, 0, 0, 0, 0, 0, 0}, {0.1, 1, 0, 0, 0, 0, 0, 0},
-                  {0.2, 1, 0, 0, 0, 0, 0, 0},  {0.1, 4, 0, 0, 0, 0, 0, 0}};
+    cross_valley_setting V[NV] = {{.eta = 0.05, .B = 1}, {.eta = 0.1, .B = 1}, {.eta = 0.2, .B = 1}, {.eta = 0.1, .B = 4}};
+    for (int i = 0; i < NV; i++)
+        cross_valley_plan(&cv, VALLEY_FALL, &V[i]);
+
+    /* --- the Monte Carlo work (work items of shard.h) -------------------- */
+    enum { NT = 4 * NS + NV };
+    mc_task T[NT];
+    long total = 0;
+    for (int i = 0; i < NS; i++) {
+        double ref = isfinite(E[i].tau[6]) ? E[i].tau[6] : E[i].tau[5], cap = fmax(1e5, 60 * ref);
+        T[4 * i] = (mc_task){T_ESCAPE, i, 0, reps, 0, 1 + (uint64_t)i, cap};
+        T[4 * i + 1] = (mc_task){T_GAUSS, i, 0, reps, 0, 400 + (uint64_t)i, cap};
+        T[4 * i + 2] = (mc_task){T_SHORT, i, E[i].ks, sreps, 0, 100 + (uint64_t)i, 0};
+        T[4 * i + 3] = (mc_task){T_SHORT, i, 1, sreps, 0, 200 + (uint64_t)i, 0};
+    }
+    for (int i = 0; i < NV; i++)
+        T[4 * NS + i] = (mc_task){T_VALLEY, i, 0, vreps, 0, 300 + (uint64_t)i, 0};
+    for (int q = 0; q < NT; q++)
+        T[q].off = total, total += T[q].reps;
+    run_require_memory(&run, (double)total * sizeof(sample), "the replicate options");
+    sample *smp = SGDN_NEW(smp, total);
+    long lo, hi;
+    shard_items(&run, &sh, total, &lo, &hi);
+    run_tasks(&run, E, &cv, V, T, NT, lo, hi, smp);
+    shard_gather(&run, &sh, smp, sizeof *smp); /* a shard writes its replicates and exits */
+
+    /* --- reductions in task order, outputs, checks ------------------------ */
+    double none;
+    for (int i = 0; i < NS; i++) {
+        crossboard *e = &E[i];
+        summarise(&run, &T[4 * i], smp, &e->mean, &e->se, &none, &none);
+        summarise(&run, &T[4 * i + 1], smp, &e->tau[7], &e->terr[7], &none, &none);
+        summarise(&run, &T[4 * i + 2], smp, &e->dLs_m, &e->dLs_se, &none, &none);
+        summarise(&run, &T[4 * i + 3], smp, &e->dLs_k1m, &e->dLs_k1se, &none, &none);
+    }
     for (int i = 0; i < NV; i++) {
-        double c = cross_valley_c(&cv, V[i].B), rate = V[i].eta * V[i].eta * c * cv.h0 / 4;
-        V[i].K = (long)ceil(0.3 / rate);                      /* T falls by about 30 % */
-        V[i].K0 = (long)ceil(5 / (V[i].eta * cv.h0));         /* θ₁ equilibrates */
-        measure_valley(&run, &cv, &V[i], 300 + (uint64_t)i, vreps, buf, pw, pc);
-        run_progress(&run, "valley settings", (i + 1.0) / NV);
+        summarise(&run, &T[4 * NS + i], smp, &V[i].m, &V[i].se, &V[i].wei, &V[i].corr);
+        V[i].m /= V[i].K, V[i].se /= V[i].K, V[i].wei /= V[i].K, V[i].corr /= V[i].K;
     }
     write_outputs(&run, E, &cv, V);
-    check_rows(&run, E, &cv, V);
+    check_rows(&run, E, V);
     run_value(&run, "reps", "%ld", reps);
     run_value(&run, "short-reps", "%ld", sreps);
     run_value(&run, "valley-reps", "%ld", vreps);
     run_value(&run, "N", "%ld", N);
     run_value(&run, "M", "%ld", M);
     for (int i = 0; i < NS; i++)
-        sinwell_free(&E[i].w);
+        crossboard_free(&E[i]);
     cross_valley_free(&cv);
-    free(buf), free(pw), free(pc);
+    free(smp);
     return run_finish(&run);
 }
