@@ -18,6 +18,12 @@
  * loss is quoted as the excess over the smoothing floor L0 = H(t), the
  * exact minimum of every sample's loss (label smoothing puts it at L0 > 0,
  * not 0).
+ *
+ * Work items (shard.h): the points, numbered minimum-major (k = m·per + q,
+ * q = 0 the GD minimum itself, q ≥ 1 the SGD runs), the SGD of point k on
+ * streams keyed by k.  A point's record holds its spectrum and, for q = 0,
+ * the GD curve to its minimum; a shard runs GD to the minima its points
+ * start from, the merge runs none.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -30,6 +36,7 @@
 #include "rng.h"
 #include "run.h"
 #include "run_data.h"
+#include "shard.h"
 #include "stats.h"
 
 typedef struct {
@@ -41,6 +48,26 @@ typedef struct {
     long nneg;
     int status;
 } point;
+
+/* The record of a work item: its point, then the GD curve (filled for the
+ * GD minimum, q = 0). */
+typedef struct {
+    point p;
+    double gd[]; /* training loss at the logged GD iterations */
+} record;
+
+/* The GD iterations at which the loss is logged: every gd_iters/50, and
+ * the last. */
+static long gd_every(long gd_iters)
+{
+    return gd_iters / 50 > 0 ? gd_iters / 50 : 1;
+}
+
+static long gd_logged(long gd_iters)
+{
+    long e = gd_every(gd_iters);
+    return gd_iters / e + 1 + (gd_iters % e != 0);
+}
 
 /* >>> snippet wei-neg-sgd */
 /* SGD from θ (in place): the minibatches of an epoch are consecutive
@@ -94,7 +121,8 @@ int main(int argc, char **argv)
         {"smoothing", OPT_DOUBLE, &smooth, 0, 0.9, "label smoothing epsilon"},
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (batches.n != lrs.n)
         run_usage_error(&run, "--batches and --lrs must have the same length");
     for (int j = 0; j < batches.n; j++)
@@ -114,45 +142,48 @@ int main(int argc, char **argv)
     nn_data d = {train.x, train.y, NULL, train.n};
     double L0 = nnobs_smoothing_floor(smooth, 10);
 
-    /* 1. GD to the minima */
+    /* the points, minimum-major; their records */
+    long per = 1 + reps * batches.n, np = nmin * per, ncurve = gd_logged(gd_iters), every = gd_every(gd_iters);
+    size_t rb = sizeof(record) + (size_t)ncurve * sizeof(double);
+    char *recs = SGDN_NEW0(recs, sgdn_mul(np, rb));
+#define REC(k) ((record *)(recs + (size_t)(k) * rb))
+    for (long m = 0; m < nmin; m++)
+        for (long q = 0; q < per; q++) {
+            point *p = &REC(m * per + q)->p;
+            p->gmin = (int)m;
+            if (q > 0)
+                p->batch = (long)batches.v[(q - 1) / reps], p->lr = lrs.v[(q - 1) / reps],
+                p->rep = (int)((q - 1) % reps);
+        }
+    long lo, hi;
+    shard_items(&run, &sh, np, &lo, &hi);
+
+    /* 1. GD to the minima this process's points start from */
     double *thgd = SGDN_NEW(thgd, sgdn_mul(nmin, D)), *g = SGDN_NEW(g, D);
     nn_eval *e = nn_eval_new(&net);
-    FILE *f = run_open(&run, "-gd.tsv", "minimum\titer\tloss_excess");
-    for (long m = 0; m < nmin; m++) {
-        double *th = thgd + m * D, l = NAN;
+    for (long m = lo / per; lo < hi && m < nmin && m * per < hi; m++) {
+        double *th = thgd + m * D, *curve = m * per >= lo ? REC(m * per)->gd : NULL;
         nn_init_params(&net, th, (uint64_t)run.seed, (uint64_t)m);
-        for (long t = 0; t <= gd_iters; t++) {
-            l = nn_loss_grad(e, th, d, g, NULL);
+        for (long t = 0, nl = 0; t <= gd_iters; t++) {
+            double l = nn_loss_grad(e, th, d, g, NULL);
             if (!isfinite(l))
                 run_fail(&run, "GD diverged at iteration %ld", t);
-            if (t % (gd_iters / 50 > 0 ? gd_iters / 50 : 1) == 0 || t == gd_iters)
-                fprintf(f, "%ld\t%ld\t%.6g\n", m, t, l - L0);
+            if ((t % every == 0 || t == gd_iters) && curve)
+                curve[nl++] = l;
             if (t == gd_iters)
                 break;
             for (size_t i = 0; i < D; i++)
                 th[i] -= gd_lr * g[i];
             run_progress(&run, "GD", (m + (t + 1.0) / gd_iters) / nmin);
         }
-        fprintf(f, "\n\n");
     }
-    run_close(&run, f);
     nn_eval_free(e);
 
-    /* 2. SGD from each minimum at every (batch, lr), then the spectrum */
-    long per = 1 + reps * batches.n, np = nmin * per;
-    point *pt = SGDN_NEW0(pt, np);
-    for (long m = 0; m < nmin; m++)
-        for (long q = 0; q < per; q++) {
-            point *p = &pt[m * per + q];
-            p->gmin = (int)m;
-            if (q > 0)
-                p->batch = (long)batches.v[(q - 1) / reps], p->lr = lrs.v[(q - 1) / reps],
-                p->rep = (int)((q - 1) % reps);
-        }
+    /* 2. SGD from the minimum at every (batch, lr), then the spectrum */
     int done = 0;
 #pragma omp parallel for schedule(dynamic, 1)
-    for (long k = 0; k < np; k++) {
-        point *p = &pt[k];
+    for (long k = lo; k < hi; k++) {
+        point *p = &REC(k)->p;
         nn_eval *ek = nn_eval_new(&net);
         double *th = SGDN_NEW(th, D), *H = SGDN_NEW(H, sgdn_mul(D, D));
         memcpy(th, thgd + p->gmin * D, D * sizeof *th);
@@ -170,12 +201,28 @@ int main(int argc, char **argv)
         free(th), free(H);
         nn_eval_free(ek);
 #pragma omp critical
-        run_progress(&run, "SGD runs and spectra", (double)++done / np);
+        run_progress(&run, "SGD runs and spectra", (double)++done / (double)(hi - lo));
     }
+    for (long k = lo; k < hi; k++)
+        if (REC(k)->p.status)
+            run_fail(&run, "point %ld (batch %ld, lr %g): %s", k, REC(k)->p.batch, REC(k)->p.lr,
+                     sgdn_strerror(REC(k)->p.status));
+    free(thgd), free(g);
+    shard_gather(&run, &sh, recs, rb); /* a shard writes its points and exits */
+
+    FILE *f = run_open(&run, "-gd.tsv", "minimum\titer\tloss_excess");
+    for (long m = 0; m < nmin; m++) {
+        const double *curve = REC(m * per)->gd;
+        for (long i = 0; i < ncurve; i++)
+            fprintf(f, "%ld\t%ld\t%.6g\n", m, i * every < gd_iters ? i * every : gd_iters, curve[i] - L0);
+        fprintf(f, "\n\n");
+    }
+    run_close(&run, f);
+    point *pt = SGDN_NEW(pt, np);
     for (long k = 0; k < np; k++)
-        if (pt[k].status)
-            run_fail(&run, "point %ld (batch %ld, lr %g): %s", k, pt[k].batch, pt[k].lr,
-                     sgdn_strerror(pt[k].status));
+        pt[k] = REC(k)->p;
+    free(recs);
+#undef REC
 
     f = run_open(&run, ".tsv", "minimum\tbatch\tlr\trep\tloss_excess\tnegsum\tnneg\tlambda_min\tlambda_max\ttrace");
     double *x = SGDN_NEW(x, np), *y = SGDN_NEW(y, np);
@@ -238,7 +285,7 @@ int main(int argc, char **argv)
         .check = "R^2 of the line fit", .rel = REL_GE, .measured = fit.r2, .predicted = 0.9,
         .tol = 0.0, .basis = "paper: nearly a straight line, read as R^2 >= 0.9", .note = note});
 
-    free(thgd), free(g), free(pt), free(x), free(y);
+    free(pt), free(x), free(y);
     fmnist_free(&train);
     return run_finish(&run);
 }
