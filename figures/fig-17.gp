@@ -34,5 +34,5 @@ set yrange [-0.0225:-0.017]
 set xtics ("cH_+" 0, "cH_+ CV" 1, "Thm 1" 2, "Thm 1 CV" 3) rotate by 45 right font ",9"
 unset key
 plot e u 1:4:(1.96*$5) w yerrorbars lt 1 pt 7 title "measured (95 % CI)", \
-     paper w l lt 7 dt 2 title "Eq. 38: −0.02", disc w l lt 3 dt 4 title "−α(2−η)/(ηc)"
+     paper w l lt 7 dt 2 title sprintf("Eq. 38: %g", paper), disc w l lt 3 dt 4 title "−α(2−η)/(ηc)"
 unset multiplot

@@ -13,6 +13,11 @@
  *     C  the covariance of its per-sample gradients,
  *     CS(H, C) = Tr(HC)/√(Tr(H²) Tr(C²))  (nnobs_align_exact).
  * `seeds` independent runs (initialisation and minibatches) per loss.
+ *
+ * Work items (shard.h): the runs, numbered loss-major (k = l·seeds + s),
+ * run k on streams keyed by k; its record holds its measurements at every
+ * step (a run that fails ends the run, or the shard, before anything is
+ * written).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -25,6 +30,7 @@
 #include "rng.h"
 #include "run.h"
 #include "run_data.h"
+#include "shard.h"
 #include "stats.h"
 
 #define NLOSS 2
@@ -97,7 +103,8 @@ int main(int argc, char **argv)
         {"smoothing", OPT_DOUBLE, &smooth, 0, 0.9, "label smoothing epsilon (cross-entropy)"},
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (batch > ntrain || neval > ntrain)
         run_usage_error(&run, "--batch and --neval must not exceed --ntrain");
     if (early < 0)
@@ -139,20 +146,24 @@ int main(int argc, char **argv)
         nn_set_loss(&nets[l], l == 0 ? NN_LOSS_CE : NN_LOSS_MSE, l == 0 ? smooth : 0.0);
     }
     size_t D = nets[0].D;
-    long nrun = NLOSS * seeds;
+    long nrun = NLOSS * seeds, lo, hi;
     meas *M = SGDN_NEW0(M, sgdn_mul(nrun, nt));
     int *status = SGDN_NEW0(status, nrun), done = 0;
+    shard_items(&run, &sh, nrun, &lo, &hi);
 #pragma omp parallel for schedule(dynamic, 1)
-    for (long k = 0; k < nrun; k++) {
+    for (long k = lo; k < hi; k++) {
         int l = (int)(k / seeds);
         status[k] = one_run(&nets[l], dtrain, dev, batch, lrs[l], ts, nt, (uint64_t)run.seed,
                             (uint64_t)k, M + k * nt);
 #pragma omp critical
-        run_progress(&run, "runs", (double)++done / nrun);
+        run_progress(&run, "runs", (double)++done / (double)(hi - lo));
     }
-    for (long k = 0; k < nrun; k++)
+    for (long k = lo; k < hi; k++)
         if (status[k])
             run_fail(&run, "run %ld (%s): %s", k, lname[k / seeds], sgdn_strerror(status[k]));
+    free(status);
+    /* a shard writes its runs' measurements and exits */
+    shard_gather(&run, &sh, M, (size_t)nt * sizeof *M);
 
     FILE *f = run_open(&run, "-runs.tsv", "loss\tseed\tstep\tcs\ttr_hc\ttr_h2\ttr_c2\ttr_h\ttr_c\ttrain_loss");
     for (long k = 0; k < nrun; k++) {
@@ -222,7 +233,7 @@ int main(int argc, char **argv)
             .basis = "2 SE over seeds", .alt_name = "unaligned (random matrices: CS ~ 0)", .alt = 0.0,
             .note = note});
     }
-    free(ts), free(M), free(status), free(v), free(u);
+    free(ts), free(M), free(v), free(u);
     fmnist_free(&train);
     return run_finish(&run);
 }

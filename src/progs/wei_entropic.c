@@ -240,6 +240,14 @@ int main(int argc, char **argv)
     run_value(&run, "gd-final", "%.3f", th[1]);
     run_value(&run, "gd-slope", "%.4g", gd_slope);
     run_value(&run, "z", "%.2f", z);
+    /* numbers the report quotes: the start, the discrete value's distance
+     * from Eq. 38's, θ2's relaxation time 1/(η⟨θ1²⟩) and one chain's
+     * stationary spread √(ηc/2) under cH₊ */
+    run_value(&run, "th1-start", "%g", p.th1);
+    run_value(&run, "th2-start", "%g", p.th2);
+    run_value(&run, "disc-paper-pct", "%.1f", 100 * fabs(disc - paper) / fabs(paper));
+    run_value(&run, "relax", "%.0f", 1 / (eta * mhat));
+    run_value(&run, "spread", "%.2f", sqrt(eta * p.c / 2));
     free(gd), free(rec);
     return run_finish(&run);
 }

@@ -133,9 +133,12 @@ int main(int argc, char **argv)
         zmax = fmax(zmax, fabs(mean[k] - disc[k]) / se[k]);
     }
     /* The η→0 limit and the η³ coefficient: weighted line fit of
-     * y = ⟨ΔT⟩/(cη²·window) = a + bη.  The same fit applied to the exact
-     * discrete curve (whose O(η²) terms a line cannot follow) gives the
-     * fit's own truncation error, which is added to the tolerance. */
+     * y = ⟨ΔT⟩/(cη²·window) = a + bη.  A line cannot follow the O(η²)
+     * terms of y, so its intercept is a biased estimate of the limit; the
+     * bias is known: the same fit applied to the exact discrete curve,
+     * whose η→0 limit is Theorem 1's −13 analytically, is off by it.  The
+     * prediction for the measured intercept is therefore −13 + bias, and
+     * the tolerance is the fit's statistical error alone. */
     stats_fit fm, fd;
     double chi2, chi2d;
     if (stats_fit_line_weighted(eta, y, sy, K, &fm, &chi2) ||
@@ -161,14 +164,15 @@ int main(int argc, char **argv)
     run_close(&run, f);
 
     double alpha = 0.01, z = stats_z_two_sided(alpha), zb = stats_z_bonferroni(alpha, K);
-    char note[256], basis[128];
-    double tol_a = z * cse[0] + fabs(cfd[0] - a_thm);
-    snprintf(basis, sizeof basis, "%.2f fit SE + fit truncation %.3f (99%%)", z, fabs(cfd[0] - a_thm));
-    snprintf(note, sizeof note, "eta->0 limit of <dT>/(c eta^2 window); tolerance is %.1f%% of 13",
-             100 * tol_a / 13);
+    char note[320], basis[128];
+    double trunc = cfd[0] - a_thm, tol_a = z * cse[0];
+    snprintf(basis, sizeof basis, "%.2f fit SE (99%%)", z);
+    snprintf(note, sizeof note, "eta->0 limit of <dT>/(c eta^2 window); line-fit bias %+.3f (the fit on the exact "
+             "discrete curve, limit -13); tolerance %.1f%% of 13", trunc, 100 * tol_a / 13);
     run_check(&run, (run_check_row){.id = "WEI-ETA2", .tests = CHECK_PAPER,
-              .check = "Theorem 1 constant: lim <dT>/(c eta^2) per step", .rel = REL_EQ,
-              .measured = cf[0], .predicted = a_thm, .tol = tol_a, .basis = basis, .note = note});
+              .check = "Theorem 1 constant through the line fit: intercept of <dT>/(c eta^2) per step vs -13 + fit bias",
+              .rel = REL_EQ, .measured = cf[0], .predicted = a_thm + trunc, .tol = tol_a, .basis = basis,
+              .note = note});
     /* The slope b of the line: predicted by the same line fit of the
      * discrete curve (its η→0 derivative, −(2.5λ1 + 4λ2), is quoted too). */
     snprintf(note, sizeof note, "line fit over [%g, %g] of the discrete curve; its eta->0 value is %.1f; "
@@ -189,11 +193,16 @@ int main(int argc, char **argv)
     run_value(&run, "c", "%g", p.c);
     run_value(&run, "equil", "%ld", p.equil);
     run_value(&run, "window", "%ld", p.window);
+    run_value(&run, "t-end", "%ld", p.equil + p.window);
+    run_value(&run, "phi0", "%g", p.phi0);
+    run_value(&run, "phi1", "%g", p.phi1);
+    run_value(&run, "etalam-max", "%.2g", p.etamax * fmax(lam0[0], lam0[1]));
     run_value(&run, "lam1", "%g", lam0[0]);
     run_value(&run, "lam2", "%g", lam0[1]);
     run_value(&run, "a", "%.3f", cf[0]);
     run_value(&run, "a-se", "%.3f", cse[0]);
-    run_value(&run, "a-trunc", "%.3f", cfd[0] - a_thm);
+    run_value(&run, "a-trunc", "%.3f", trunc);
+    run_value(&run, "a-pred", "%.3f", a_thm + trunc);
     run_value(&run, "b", "%.1f", cf[1]);
     run_value(&run, "b-se", "%.1f", cse[1]);
     run_value(&run, "b-disc", "%.1f", b_disc);

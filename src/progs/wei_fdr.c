@@ -17,6 +17,10 @@
  * standard error from batch means (nnobs_ratio_blocks), θ measured from
  * the epoch's mean state (see the step); `seeds`
  * independent runs.
+ *
+ * Work items (shard.h): the seeds, seed s on streams keyed by s; its record
+ * holds its measurements at every epoch (a run that fails ends the run, or
+ * the shard, before anything is written).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -30,6 +34,7 @@
 #include "rng.h"
 #include "run.h"
 #include "run_data.h"
+#include "shard.h"
 #include "spectral.h"
 #include "stats.h"
 
@@ -153,7 +158,8 @@ int main(int argc, char **argv)
         {"smoothing", OPT_DOUBLE, &smooth, 0, 0.9, "label smoothing epsilon"},
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (batch > ntrain || nsub > ntrain)
         run_usage_error(&run, "--batch and --nsub must not exceed --ntrain");
     if (ntrain / batch < nb)
@@ -169,16 +175,21 @@ int main(int argc, char **argv)
 
     epoch_meas *M = SGDN_NEW0(M, sgdn_mul(seeds, epochs));
     int *status = SGDN_NEW0(status, seeds), done = 0;
+    long lo, hi;
+    shard_items(&run, &sh, seeds, &lo, &hi);
 #pragma omp parallel for schedule(dynamic, 1)
-    for (long s = 0; s < seeds; s++) {
+    for (long s = lo; s < hi; s++) {
         status[s] = one_run(&net, dtrain, dsub, batch, lr, mu, epochs, (int)lanczos, (int)nb,
                             (uint64_t)run.seed, (uint64_t)s, M + s * epochs);
 #pragma omp critical
-        run_progress(&run, "runs", (double)++done / seeds);
+        run_progress(&run, "runs", (double)++done / (double)(hi - lo));
     }
-    for (long s = 0; s < seeds; s++)
+    for (long s = lo; s < hi; s++)
         if (status[s])
             run_fail(&run, "run %ld: %s", s, sgdn_strerror(status[s]));
+    free(status);
+    /* a shard writes its seeds' measurements and exits */
+    shard_gather(&run, &sh, M, (size_t)epochs * sizeof *M);
 
     FILE *f = run_open(&run, "-runs.tsv", "seed\tepoch\tratio_raw\tse_raw\tratio_top1\tse_top1\tlambda1\tloss");
     for (long s = 0; s < seeds; s++) {
@@ -255,7 +266,7 @@ int main(int argc, char **argv)
         .check = "upper 2-SE bound of top-1 minus raw |O_L/O_R - 1|, second half (top-1 closer to stationarity)",
         .rel = REL_LE, .measured = dd + 2.0 * sed, .predicted = 0.0, .tol = 0.0,
         .basis = "2 SE over seeds", .note = note});
-    free(M), free(status), free(a), free(c), free(l), free(hr), free(ht);
+    free(M), free(a), free(c), free(l), free(hr), free(ht);
     fmnist_free(&train);
     return run_finish(&run);
 }

@@ -5,3 +5,4 @@ FIGCLAIMS_20 := WEI-ALIGN WEI-FDR
 FIGTITLE_20 := Cosine similarity of Hessian and noise covariance along training; fluctuation-dissipation criterion, raw space vs top-1 eigenspace
 FIGSECTION_20 := report/wei-60-align-fdr.tex
 TESTARGS_wei_fdr := --ntrain 64 --nsub 16 --batch 8 --epochs 2 --seeds 2 --lanczos 4 --blocks 2
+SHARDABLE += wei_fdr
