@@ -71,10 +71,20 @@ done
 for p in ${SHARDABLE-}; do
   read -r -a extra <<<"${targs[$p]-}"
   run() { "$bin/$p" --profile ci --seed "${SEED:-7}" "${extra[@]}" "$@" >/dev/null 2>"$tmp/stderr"; }
-  mkdir -p "$tmp/one" "$tmp/sh" "$tmp/merged"
+  # the outputs of the programs it reads (NEEDS), made once and copied into
+  # every output directory before the program runs there
+  mkdir -p "$tmp/dep"
+  for dep in ${tdeps[$p]-}; do
+    read -r -a dextra <<<"${targs[$dep]-}"
+    "$bin/$dep" --profile ci --seed 7 --outdir "$tmp/dep" "${dextra[@]}" >/dev/null 2>"$tmp/stderr" ||
+      bad "$p: prerequisite $dep failed: $(tail -n 1 "$tmp/stderr")"
+  done
+  with_deps() { mkdir -p "$1" && cp -a "$tmp/dep/." "$1/"; }
+  only_deps() { [[ $(ls -A "$1") == $(ls -A "$tmp/dep") ]]; }  # nothing written but the inputs
+  mkdir -p "$tmp/sh"; with_deps "$tmp/one"; with_deps "$tmp/merged"
   if run --outdir "$tmp/one" && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 1/2 &&
      run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 2/2 &&
-     [[ -z $(ls -A "$tmp/merged") ]] && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --merge-shards 2; then
+     only_deps "$tmp/merged" && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --merge-shards 2; then
     same=1
     for f in "$tmp/one"/*; do
       b=$(basename "$f"); [[ $b == *.prov.tsv ]] && continue
@@ -86,16 +96,16 @@ for p in ${SHARDABLE-}; do
   fi
   expect_merge_error() {  # what, pattern, args...
     local what=$1 pat=$2; shift 2
-    rm -rf "$tmp/m2"; mkdir -p "$tmp/m2"
+    rm -rf "$tmp/m2"; with_deps "$tmp/m2"
     run --outdir "$tmp/m2" --shard-dir "$tmp/sh" "$@"; local rc=$?
     if ((rc == 1)) && grep -q "$pat" "$tmp/stderr" && [[ $(wc -l <"$tmp/stderr") == 1 ]] &&
-       [[ -z $(ls -A "$tmp/m2") ]]; then ok; else bad "$p merge with $what: exit $rc, $(head -c 200 "$tmp/stderr")"; fi
+       only_deps "$tmp/m2"; then ok; else bad "$p merge with $what: exit $rc, $(head -c 200 "$tmp/stderr")"; fi
   }
   expect_merge_error "a missing shard" "missing shard" --merge-shards 3
   SEED=8 expect_merge_error "another seed" "different run" --merge-shards 2
   cp "$tmp/sh/$p.shard-1-of-2" "$tmp/sh/$p.shard-2-of-2"
   expect_merge_error "a duplicated shard" "duplicated" --merge-shards 2
-  rm -rf "$tmp/one" "$tmp/sh" "$tmp/merged" "$tmp/m2"
+  rm -rf "$tmp/one" "$tmp/sh" "$tmp/merged" "$tmp/m2" "$tmp/dep"
 done
 
 # The gate: it recomputes each status, derives the verdicts, fails (1) on a

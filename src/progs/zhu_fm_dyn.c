@@ -24,6 +24,7 @@
 #include "nn.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "spectral.h"
 
 /* what every run shares (read only inside the parallel region) */
@@ -40,14 +41,19 @@ typedef struct {
     uint64_t seed;
 } shared;
 
-/* one run's record at the log points */
+/* One run's record (a shard.h work item): a fixed block of doubles, the
+ * scalars below and then the series at the log points; kind and rep
+ * follow from the item's index. */
+enum { R_BAD,       /* diverged / solver failure */
+       R_NSQ0,      /* E|ηε|²/η² at the first refresh */
+       R_HRES,      /* largest Ritz residual / λ1 of the tracked top pair */
+       R_HRES_ALL,  /* ... of all tracked pairs */
+       R_NSCAL };
 typedef struct {
     dyn_kind kind;
     int rep;
+    double *v; /* R_NSCAL scalars, then the series below, in one block */
     double *loss, *train_acc, *test_acc, *sharp, *sharp_se;
-    double noise_sq0;  /* E|ηε|²/η² at the first refresh */
-    double hres, hres_all; /* largest Ritz residual / λ1 of the tracked top pair, of all pairs */
-    int bad;           /* diverged / solver failure */
 } record;
 
 static int is_train_pt(const shared *s, long t)
@@ -97,7 +103,7 @@ static void run_one(const shared *s, record *rec)
     double *Q = NULL, *resid = NULL;
     if (kh) {
         if (dyn_hess_alloc(&h, D, kh))
-            rec->bad = 1;
+            rec->v[R_BAD] = 1;
         Q = SGDN_NEW(Q, D * kh), resid = SGDN_NEW(resid, kh);
         for (size_t i = 0; i < D; i++) /* warm start: the Lanczos vectors at θ*_GD */
             memcpy(Q + i * kh, s->Q0 + i * s->kq, kh * sizeof *Q);
@@ -105,16 +111,16 @@ static void run_one(const shared *s, record *rec)
     dyn_noise nz;
     dyn_noise_init(&nz);
     if ((kind == DYN_GD || kind == DYN_GLD_CONST) && dyn_noise_prepare(&nz, kind, &s->cfg, D, NULL, NULL))
-        rec->bad = 1;
+        rec->v[R_BAD] = 1;
     size_t *idx = SGDN_NEW(idx, s->m);
     long ptr = 0, pte = 0, pts = 0;
-    for (long t = 0; t <= s->iters && !rec->bad; t++) {
+    for (long t = 0; t <= s->iters && !rec->v[R_BAD]; t++) {
         if (t % s->refresh == 0 && (G || kh)) {
             if (G) {
                 nn_grad_per_sample(e, theta, s->train, G, NULL);
                 if (t == 0) {
                     if (dyn_sigma_from_grads(&sig, D, N, G, s->m)) {
-                        rec->bad = 1;
+                        rec->v[R_BAD] = 1;
                         break;
                     }
                 } else
@@ -128,17 +134,17 @@ static void run_one(const shared *s, record *rec)
                 nn_hvp_release(e);
                 /* <<< snippet */
                 if (rc)
-                    rec->bad = 1;
-                rec->hres = fmax(rec->hres, resid[0] / fabs(h.lam[0]));
+                    rec->v[R_BAD] = 1;
+                rec->v[R_HRES] = fmax(rec->v[R_HRES], resid[0] / fabs(h.lam[0]));
                 for (size_t j = 0; j < (kind == DYN_GLD_EIGVEC1 ? 1 : kh); j++)
-                    rec->hres_all = fmax(rec->hres_all, resid[j] / fabs(h.lam[0]));
+                    rec->v[R_HRES_ALL] = fmax(rec->v[R_HRES_ALL], resid[j] / fabs(h.lam[0]));
             }
-            if (rec->bad || dyn_noise_prepare(&nz, kind, &s->cfg, D, &sig, kh ? &h : NULL)) {
-                rec->bad = 1;
+            if (rec->v[R_BAD] || dyn_noise_prepare(&nz, kind, &s->cfg, D, &sig, kh ? &h : NULL)) {
+                rec->v[R_BAD] = 1;
                 break;
             }
             if (t == 0)
-                rec->noise_sq0 = nz.expected_sq;
+                rec->v[R_NSQ0] = nz.expected_sq;
         }
         double loss;
         long correct = 0;
@@ -150,7 +156,7 @@ static void run_one(const shared *s, record *rec)
         } else
             loss = nn_loss_grad(e, theta, s->train, g, &correct);
         if (!isfinite(loss)) {
-            rec->bad = 1;
+            rec->v[R_BAD] = 1;
             break;
         }
         if (is_train_pt(s, t))
@@ -275,7 +281,8 @@ int main(int argc, char **argv)
         {"delta", OPT_DOUBLE, &delta, 1e-8, 1, "sharpness perturbation sd"},
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (ncorrupt > ntrain)
         run_usage_error(&run, "--ncorrupt must not exceed --ntrain");
     if (kl >= ntrain)
@@ -334,36 +341,51 @@ int main(int argc, char **argv)
     double acc0 = (double)c0 / test.n;
     nn_eval_free(e);
 
-    /* the runs: GD once (deterministic), every other dynamic `seeds` times;
-     * the most expensive first so that the threads finish together */
+    /* >>> snippet zhu-fm-dyn-shard */
+    /* the runs, the work items of shard.h: item rep·7 + o is run rep of
+     * the o-th stochastic dynamic of `order`, the last item GD's single
+     * run (it is deterministic), so that a shard's contiguous slice mixes
+     * cheap and expensive dynamics; within a shard the most expensive go
+     * first, so that the threads finish together.  Each run's streams are
+     * keyed by (kind, rep): its result does not depend on who computes it. */
     static const dyn_kind order[DYN_COUNT] = {DYN_GLD_HESSIAN, DYN_GLD_LEADING, DYN_GLD_EIGVEC1,
                                               DYN_GLD_DIAG, DYN_GLD_DYNAMIC, DYN_GLD_CONST,
                                               DYN_SGD, DYN_GD};
-    int nrec = 0;
-    record *recs = SGDN_NEW0(recs, DYN_COUNT * seeds);
+    int nrec = (int)((DYN_COUNT - 1) * seeds + 1);
     long ntr = count_pts(&s, is_train_pt), nte = count_pts(&s, is_test_pt),
          nsh = count_pts(&s, is_sharp_pt);
-    for (int o = 0; o < DYN_COUNT; o++)
-        for (int rep = 0; rep < (order[o] == DYN_GD ? 1 : seeds); rep++) {
-            record *c = &recs[nrec++];
-            c->kind = order[o], c->rep = rep;
-            c->loss = SGDN_NEW(c->loss, ntr), c->train_acc = SGDN_NEW(c->train_acc, ntr);
-            c->test_acc = SGDN_NEW(c->test_acc, nte);
-            c->sharp = SGDN_NEW(c->sharp, nsh), c->sharp_se = SGDN_NEW0(c->sharp_se, nsh);
-        }
-    int done = 0;
-#pragma omp parallel for schedule(dynamic, 1)
+    size_t rlen = (size_t)(R_NSCAL + 2 * ntr + nte + 2 * nsh); /* doubles per record */
+    double *blk = SGDN_NEW0(blk, sgdn_mul((size_t)nrec, rlen));
+    record *recs = SGDN_NEW0(recs, nrec);
     for (int j = 0; j < nrec; j++) {
-        run_one(&s, &recs[j]);
-#pragma omp critical
-        run_progress(&run, "dynamics", (double)++done / nrec);
+        record *c = &recs[j];
+        c->kind = j == nrec - 1 ? DYN_GD : order[j % (DYN_COUNT - 1)];
+        c->rep = j == nrec - 1 ? 0 : j / (DYN_COUNT - 1);
+        c->v = blk + (size_t)j * rlen;
+        c->loss = c->v + R_NSCAL, c->train_acc = c->loss + ntr, c->test_acc = c->train_acc + ntr;
+        c->sharp = c->test_acc + nte, c->sharp_se = c->sharp + nsh;
     }
-    for (int j = 0; j < nrec; j++) {
-        if (recs[j].bad)
+    long lo, hi;
+    shard_items(&run, &sh, nrec, &lo, &hi);
+    int *todo = SGDN_NEW(todo, nrec), ntodo = 0, done = 0;
+    for (int o = 0; o < DYN_COUNT; o++)
+        for (long j = lo; j < hi; j++)
+            if (recs[j].kind == order[o])
+                todo[ntodo++] = (int)j;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int j = 0; j < ntodo; j++) {
+        run_one(&s, &recs[todo[j]]);
+#pragma omp critical
+        run_progress(&run, "dynamics", (double)++done / ntodo);
+    }
+    for (long j = lo; j < hi; j++)
+        if (recs[j].v[R_BAD])
             run_fail(&run, "%s (run %d) diverged or its eigen-solver failed", dyn_name(recs[j].kind),
                      recs[j].rep);
+    shard_gather(&run, &sh, blk, rlen * sizeof *blk); /* a shard writes its runs and exits */
+    /* <<< snippet */
+    for (int j = 0; j < nrec; j++)
         recs[j].sharp[0] = sh0, recs[j].sharp_se[0] = sh0_se; /* t = 0: θ*_GD, shared */
-    }
 
     write_series(&run, "-train.tsv", "train_acc", recs, nrec, &s, is_train_pt,
                  offsetof(record, train_acc), 0, 100.0);
@@ -383,8 +405,8 @@ int main(int argc, char **argv)
         for (int j = 0; j < nrec; j++)
             if ((int)recs[j].kind == k) {
                 a[n] = recs[j].test_acc[nte - 1], b[n] = recs[j].sharp[nsh - 1];
-                mc += recs[j].sharp_se[nsh - 1], q += recs[j].noise_sq0;
-                hres = fmax(hres, recs[j].hres), hres_all = fmax(hres_all, recs[j].hres_all);
+                mc += recs[j].sharp_se[nsh - 1], q += recs[j].v[R_NSQ0];
+                hres = fmax(hres, recs[j].v[R_HRES]), hres_all = fmax(hres_all, recs[j].v[R_HRES_ALL]);
                 n++;
             }
         mse(a, n, 1, &facc[k], &facc_se[k]);
@@ -505,10 +527,7 @@ int main(int argc, char **argv)
                                     .rel = REL_LE, .measured = rmax, .predicted = 0.0, .tol = 1e-2,
                                     .basis = "1 % of lambda1", .note = note});
 
-    for (int j = 0; j < nrec; j++)
-        free(recs[j].loss), free(recs[j].train_acc), free(recs[j].test_acc), free(recs[j].sharp),
-            free(recs[j].sharp_se);
-    free(recs), free(theta0), free(Q0), free(lam0), free(res0);
+    free(recs), free(blk), free(todo), free(theta0), free(Q0), free(lam0), free(res0);
     fmdyn_task_free(&train, &test);
     return run_finish(&run);
 }
