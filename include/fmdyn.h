@@ -51,8 +51,10 @@ int fmdyn_subspace_step(size_t n, spectral_op op, void *ctx, size_t k, double *Q
                         double *U, double *resid);
 
 /* Tr(A Σ) for Σ = RᵀR (R: N × D row-major) by p probes ε = Rᵀz with z
- * Rademacher (N): E[εᵀAε] = Tr(A RᵀR).  p products of A; *se (may be NULL)
- * the standard error over the probes. */
+ * Rademacher (N): E[εᵀAε] = Tr(A RᵀR) — spectral_hutchinson of the N × N
+ * operator R A Rᵀ, whose probes zᵀ(R A Rᵀ)z are exactly these εᵀAε.
+ * p ≥ 1 products of A; *se (may be NULL) the standard error over the
+ * probes. */
 double fmdyn_trace_factor(size_t D, spectral_op op, void *ctx, size_t N, const double *R, int p,
                           rng_stream *r, double *se);
 

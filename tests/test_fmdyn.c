@@ -94,6 +94,23 @@ static void trace_factor(void **state)
     double est = fmdyn_trace_factor(D, dense_op, &d, N, R, 20000, &r, &se);
     assert_true(se > 0);
     assert_true(fabs(est - exact) <= 5 * se);
+    /* the probes are εᵀAε with ε = Rᵀz, z the stream's Rademacher draws */
+    rng_stream r1, r2;
+    rng_init(&r1, 13, 0), rng_init(&r2, 13, 0);
+    double direct = 0.0;
+    for (int j = 0; j < 3; j++) {
+        double z[N], eps[D] = {0};
+        for (int i = 0; i < N; i++)
+            z[i] = rng_rademacher(&r2);
+        for (int i = 0; i < N; i++)
+            for (int a = 0; a < D; a++)
+                eps[a] += R[i * D + a] * z[i];
+        for (int a = 0; a < D; a++)
+            for (int b = 0; b < D; b++)
+                direct += eps[a] * A[a * D + b] * eps[b] / 3;
+    }
+    double three = fmdyn_trace_factor(D, dense_op, &d, N, R, 3, &r1, NULL);
+    assert_true(fabs(three - direct) < 1e-10 * (fabs(direct) + 1));
     for (int i = 0; i < D; i++)
         u[i] = rng_normal(&r);
     double q = 0.0;

@@ -26,6 +26,7 @@
 #include "run.h"
 #include "shard.h"
 #include "spectral.h"
+#include "stats.h"
 
 /* what every run shares (read only inside the parallel region) */
 typedef struct {
@@ -196,20 +197,6 @@ static void run_one(const shared *s, record *rec)
     nn_eval_free(e);
 }
 
-/* mean and standard error over n values x[j*stride] */
-static void mse(const double *x, int n, size_t stride, double *m, double *se)
-{
-    double a = 0.0, b = 0.0;
-    for (int j = 0; j < n; j++)
-        a += x[j * stride];
-    a /= n;
-    for (int j = 0; j < n; j++)
-        b += (x[j * stride] - a) * (x[j * stride] - a);
-    *m = a;
-    *se = n > 1 ? sqrt(b / (n - 1) / n) : 0.0;
-}
-
-
 /* One file of a series: per dynamic (a gnuplot index block, in dyn_kind
  * order) and log point, the mean over the runs of the record array at
  * offset off, its standard error over the runs, and the mean Monte Carlo
@@ -237,7 +224,7 @@ static void write_series(run_ctx *run, const char *suffix, const char *col, reco
                 if (seoff)
                     mc += (*(double **)((char *)rk[j] + seoff))[p] / n;
             }
-            mse(v, n, 1, &m, &se);
+            m = stats_mean(v, (size_t)n), se = n > 1 ? stats_se(v, (size_t)n) : 0.0; /* GD: 1 run */
             fprintf(f, "%s\t%ld\t%.8g\t%.4g\t%.4g\n", dyn_key(k), t, scale * m, scale * se, scale * mc);
             p++;
         }
@@ -264,7 +251,7 @@ int main(int argc, char **argv)
         {"ncorrupt", OPT_INT, &ncorrupt, 0, 60000, "of them with a wrong label (as zhu_fm_gd)"},
         {"ntest", OPT_INT, &ntest, 1, 10000, "test images (the first of the test split)"},
         {"iters", OPT_INT, &iters, 1, 1e6, "iterations of every dynamic"},
-        {"seeds", OPT_INT, &seeds, 1, 64, "runs of every stochastic dynamic"},
+        {"seeds", OPT_INT, &seeds, 2, 64, "runs of every stochastic dynamic (an SE needs two)"},
         {"lr", OPT_DOUBLE, &lr, 1e-6, 10, "learning rate eta"},
         {"batch", OPT_INT, &m, 1, 60000, "SGD batch size m"},
         {"sigma", OPT_DOUBLE, &sigma, 0, 10, "GLD const noise sd"},
@@ -409,8 +396,8 @@ int main(int argc, char **argv)
                 hres = fmax(hres, recs[j].v[R_HRES]), hres_all = fmax(hres_all, recs[j].v[R_HRES_ALL]);
                 n++;
             }
-        mse(a, n, 1, &facc[k], &facc_se[k]);
-        mse(b, n, 1, &fsh[k], &fsh_se[k]);
+        facc[k] = stats_mean(a, (size_t)n), facc_se[k] = n > 1 ? stats_se(a, (size_t)n) : 0.0;
+        fsh[k] = stats_mean(b, (size_t)n), fsh_se[k] = n > 1 ? stats_se(b, (size_t)n) : 0.0;
         fmc[k] = mc / n, nsq[k] = q / n;
     }
     FILE *f = run_open(&run, ".tsv",
