@@ -134,6 +134,48 @@ double fmdyn_quad_factor(size_t D, size_t N, const double *R, const double *u)
     return q;
 }
 
+long fmdyn_correct(nn_eval *e, const nn_net *net, const double *theta, nn_data d, double *ok)
+{
+    int C = net->nout;
+    double *F = SGDN_NEW(F, sgdn_mul((size_t)d.n, (size_t)C));
+    nn_forward(e, theta, d, F);
+    long right = 0;
+    for (int i = 0; i < d.n; i++) {
+        const double *f = F + (size_t)i * C;
+        int am = 0;
+        for (int k = 1; k < C; k++)
+            if (f[k] > f[am])
+                am = k;
+        ok[i] = am == d.y[d.idx ? d.idx[i] : (size_t)i];
+        right += ok[i] != 0.0;
+    }
+    free(F);
+    return right;
+}
+
+double fmdyn_paired_change(const double *const *ok, int S, const double *ref, size_t n, double *se_img,
+                           double *se_seed)
+{
+    double *d = SGDN_NEW(d, n), *c = SGDN_NEW(c, S);
+    for (size_t i = 0; i < n; i++) {
+        double a = 0.0;
+        for (int j = 0; j < S; j++)
+            a += ok[j][i];
+        d[i] = a / S - ref[i];
+    }
+    for (int j = 0; j < S; j++) {
+        double a = 0.0;
+        for (size_t i = 0; i < n; i++)
+            a += ok[j][i] - ref[i];
+        c[j] = a / (double)n;
+    }
+    double m = stats_mean(d, n);
+    *se_img = n > 1 ? stats_se(d, n) : 0.0;
+    *se_seed = S > 1 ? stats_se(c, (size_t)S) : 0.0;
+    free(d), free(c);
+    return m;
+}
+
 int fmdyn_task_load(const char *datadir, int ntrain, int ncorrupt, int ntest, uint64_t seed,
                     const char *theta_path, size_t D, fmnist_set *train, fmnist_set *test,
                     double *theta, char *err, size_t errlen)

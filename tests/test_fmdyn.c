@@ -120,6 +120,32 @@ static void trace_factor(void **state)
     assert_true(fabs(fmdyn_quad_factor(D, N, R, u) - q) < 1e-10 * fabs(q));
 }
 
+/* One run against its reference with b images right only for the
+ * reference and c only for the run: the change (c − b)/n and McNemar's
+ * √((b + c − nΔ²)/(n(n−1))); two runs: the SE of their two changes. */
+static void paired_change(void **state)
+{
+    (void)state;
+    enum { n = 50 };
+    double ref[n], r1[n], r2[n];
+    for (int i = 0; i < n; i++)
+        ref[i] = r1[i] = r2[i] = i % 3 != 0;
+    long b = 0, c = 0;
+    for (int i = 0; i < 10; i++) { /* b = 7 right → wrong, c = 3 wrong → right */
+        r1[i] = 1 - r1[i];
+        b += ref[i] == 1, c += ref[i] == 0;
+    }
+    const double *one[1] = {r1}, *two[2] = {r1, r2};
+    double si, ss, m = fmdyn_paired_change(one, 1, ref, n, &si, &ss);
+    double dd = (double)(c - b) / n;
+    assert_true(fabs(m - dd) < 1e-15);
+    assert_true(fabs(si - sqrt((b + c - n * dd * dd) / (n * (n - 1.0)))) < 1e-15);
+    assert_true(ss == 0.0);
+    m = fmdyn_paired_change(two, 2, ref, n, &si, &ss);
+    assert_true(fabs(m - dd / 2) < 1e-15);
+    assert_true(fabs(ss - fabs(dd) / 2) < 1e-15); /* SE of {dd, 0} */
+}
+
 /* The antithetic estimator and nn_expected_sharpness estimate the same
  * expectation; away from a minimum (∇L ≠ 0) the antithetic one has the
  * much smaller standard error per loss evaluation. */
@@ -157,6 +183,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(subspace_converges),
         cmocka_unit_test(trace_factor),
+        cmocka_unit_test(paired_change),
         cmocka_unit_test(sharpness_antithetic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
