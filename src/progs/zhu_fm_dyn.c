@@ -11,7 +11,8 @@
  * Hessian and 1st eigvec scaled to SGD's E|ε|² = Tr Σ_sgd (Eq. 14).
  * Along each run: training loss and accuracy, test accuracy, and the
  * expected sharpness (antithetic estimator, fmdyn.h).  Each stochastic
- * dynamic runs `seeds` times (OpenMP across runs, results in fixed order).
+ * dynamic runs `seeds` times (OpenMP across runs, results in fixed order);
+ * the runs are the work items of shard.h (--shard i/n, --merge-shards n).
  */
 #include <math.h>
 #include <stddef.h>
