@@ -175,6 +175,21 @@ static void sharpness_antithetic(void **state)
     assert_true(fabs(L0 - nn_loss_grad(e, th, d, NULL, NULL)) == 0.0);
     assert_true(fabs(a - p) <= 4 * sqrt(sa * sa + sp * sp));
     assert_true(sa < 0.5 * sp); /* same number of loss evaluations */
+    /* the per-sample predictions give nn_loss_grad's count, also on a
+     * subset selected by idx */
+    double ok[n];
+    long c = 0, right = fmdyn_correct(e, &net, th, d, ok), sum = 0;
+    nn_loss_grad(e, th, d, NULL, &c);
+    for (int i = 0; i < n; i++)
+        sum += ok[i] == 1.0;
+    assert_true(right == c && sum == c && c > 0 && c < n);
+    size_t idx[3] = {5, 0, 17};
+    nn_data sub = {x, y, idx, 3};
+    long cs = 0;
+    nn_loss_grad(e, th, sub, NULL, &cs);
+    double oks[3];
+    assert_true(fmdyn_correct(e, &net, th, sub, oks) == cs);
+    assert_true(oks[0] == ok[5] && oks[1] == ok[0] && oks[2] == ok[17]);
     nn_eval_free(e);
 }
 
