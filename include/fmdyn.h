@@ -51,13 +51,33 @@ int fmdyn_subspace_step(size_t n, spectral_op op, void *ctx, size_t k, double *Q
                         double *U, double *resid);
 
 /* Tr(A Σ) for Σ = RᵀR (R: N × D row-major) by p probes ε = Rᵀz with z
- * Rademacher (N): E[εᵀAε] = Tr(A RᵀR).  p products of A; *se (may be NULL)
- * the standard error over the probes. */
+ * Rademacher (N): E[εᵀAε] = Tr(A RᵀR) — spectral_hutchinson of the N × N
+ * operator R A Rᵀ, whose probes zᵀ(R A Rᵀ)z are exactly these εᵀAε.
+ * p ≥ 1 products of A; *se (may be NULL) the standard error over the
+ * probes. */
 double fmdyn_trace_factor(size_t D, spectral_op op, void *ctx, size_t N, const double *R, int p,
                           rng_stream *r, double *se);
 
 /* uᵀΣu = ‖R u‖² for Σ = RᵀR. */
 double fmdyn_quad_factor(size_t D, size_t N, const double *R, const double *u);
+
+/* Which of the samples of d the net at θ classifies right: ok[i] = 1 or 0
+ * (the argmax of the outputs, first maximum on ties, as nn_loss_grad
+ * counts them).  net is e's net.  Returns the number right. */
+long fmdyn_correct(nn_eval *e, const nn_net *net, const double *theta, nn_data d, double *ok);
+
+/* The change of test accuracy of S runs against a reference classifier,
+ * both measured on the same n images: ok[j][i] ∈ {0, 1} is run j on image
+ * i, ref[i] the reference.  Returns the mean change (the runs' mean
+ * accuracy minus the reference's), the mean over the images of the paired
+ * differences d_i = (1/S)Σ_j ok[j][i] − ref[i].  *se_img: the standard error
+ * of that mean over the images, stats_se(d) — the error of a change
+ * measured on one sample of test images, which only the images the two
+ * disagree on carry (McNemar's; for S = 1, b right only for the reference
+ * and c only for the run, √((b + c − nΔ²)/(n(n−1)))).  *se_seed: the
+ * standard error over the runs of their own changes (0 for S = 1). */
+double fmdyn_paired_change(const double *const *ok, int S, const double *ref, size_t n, double *se_img,
+                           double *se_seed);
 
 /* The ZHU-FM task as zhu_fm_gd made it: ntrain training images drawn from
  * the training split with ncorrupt wrong labels (streams (seed, 1) and

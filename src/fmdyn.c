@@ -9,25 +9,12 @@
 
 #include "err.h"
 #include "linalg.h"
+#include "stats.h"
 
 void fmdyn_hess_op(void *ctx, const double *x, double *y)
 {
     fmdyn_hess *h = ctx;
     nn_hvp(h->e, h->theta, h->d, x, y);
-}
-
-/* mean and standard error of x[0..n) */
-static double mean_se(const double *x, int n, double *se)
-{
-    double s = 0.0, s2 = 0.0;
-    for (int i = 0; i < n; i++)
-        s += x[i];
-    double m = s / n;
-    for (int i = 0; i < n; i++)
-        s2 += (x[i] - m) * (x[i] - m);
-    if (se)
-        *se = n > 1 ? sqrt(s2 / (n - 1) / n) : 0.0;
-    return m;
 }
 
 double fmdyn_sharpness(nn_eval *e, size_t D, const double *theta, nn_data d, double delta,
@@ -47,7 +34,9 @@ double fmdyn_sharpness(nn_eval *e, size_t D, const double *theta, nn_data d, dou
         s[p] = 0.5 * (nn_loss_grad(e, tp, d, NULL, NULL) + nn_loss_grad(e, tm, d, NULL, NULL)) - L0;
     }
     /* <<< snippet */
-    double m = pairs > 0 ? mean_se(s, pairs, se) : 0.0;
+    double m = pairs > 0 ? stats_mean(s, (size_t)pairs) : 0.0;
+    if (se)
+        *se = pairs > 1 ? stats_se(s, (size_t)pairs) : 0.0;
     if (L0out)
         *L0out = L0;
     free(nu), free(tp), free(tm), free(s);
@@ -105,21 +94,34 @@ int fmdyn_subspace_step(size_t n, spectral_op op, void *ctx, size_t k, double *Q
     return rc;
 }
 
+/* Σ = RᵀR gives Tr(AΣ) = Tr(R A Rᵀ): Hutchinson's estimator of the N × N
+ * operator B = R A Rᵀ, whose probe zᵀBz = εᵀAε with ε = Rᵀz is the
+ * factor estimator of fmdyn.h.  One implementation (spectral.h) of the
+ * estimator; only the operator is new. */
+typedef struct {
+    size_t D, N;
+    const double *R;
+    spectral_op op;
+    void *ctx;
+    double *eps, *aeps; /* D each */
+} factor_op;
+
+static void factor_apply(void *ctx, const double *z, double *y)
+{
+    factor_op *f = ctx;
+    cblas_dgemv(CblasRowMajor, CblasTrans, (int)f->N, (int)f->D, 1.0, f->R, (int)f->D, z, 1, 0.0,
+                f->eps, 1); /* ε = Rᵀz */
+    f->op(f->ctx, f->eps, f->aeps);
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)f->N, (int)f->D, 1.0, f->R, (int)f->D, f->aeps, 1,
+                0.0, y, 1); /* y = R A ε */
+}
+
 double fmdyn_trace_factor(size_t D, spectral_op op, void *ctx, size_t N, const double *R, int p,
                           rng_stream *r, double *se)
 {
-    double *z = SGDN_NEW(z, N), *eps = SGDN_NEW(eps, D), *aeps = SGDN_NEW(aeps, D);
-    double *q = SGDN_NEW(q, p > 0 ? p : 1);
-    for (int j = 0; j < p; j++) {
-        for (size_t i = 0; i < N; i++)
-            z[i] = rng_rademacher(r);
-        /* ε = Rᵀz: Cov ε = RᵀR = Σ */
-        cblas_dgemv(CblasRowMajor, CblasTrans, (int)N, (int)D, 1.0, R, (int)D, z, 1, 0.0, eps, 1);
-        op(ctx, eps, aeps);
-        q[j] = cblas_ddot((int)D, eps, 1, aeps, 1);
-    }
-    double m = p > 0 ? mean_se(q, p, se) : 0.0;
-    free(z), free(eps), free(aeps), free(q);
+    factor_op f = {D, N, R, op, ctx, SGDN_NEW(f.eps, D), SGDN_NEW(f.aeps, D)};
+    double m = spectral_hutchinson(N, factor_apply, &f, p, r, se);
+    free(f.eps), free(f.aeps);
     return m;
 }
 
@@ -130,6 +132,48 @@ double fmdyn_quad_factor(size_t D, size_t N, const double *R, const double *u)
     double q = cblas_ddot((int)N, ru, 1, ru, 1);
     free(ru);
     return q;
+}
+
+long fmdyn_correct(nn_eval *e, const nn_net *net, const double *theta, nn_data d, double *ok)
+{
+    int C = net->nout;
+    double *F = SGDN_NEW(F, sgdn_mul((size_t)d.n, (size_t)C));
+    nn_forward(e, theta, d, F);
+    long right = 0;
+    for (int i = 0; i < d.n; i++) {
+        const double *f = F + (size_t)i * C;
+        int am = 0;
+        for (int k = 1; k < C; k++)
+            if (f[k] > f[am])
+                am = k;
+        ok[i] = am == d.y[d.idx ? d.idx[i] : (size_t)i];
+        right += ok[i] != 0.0;
+    }
+    free(F);
+    return right;
+}
+
+double fmdyn_paired_change(const double *const *ok, int S, const double *ref, size_t n, double *se_img,
+                           double *se_seed)
+{
+    double *d = SGDN_NEW(d, n), *c = SGDN_NEW(c, S);
+    for (size_t i = 0; i < n; i++) {
+        double a = 0.0;
+        for (int j = 0; j < S; j++)
+            a += ok[j][i];
+        d[i] = a / S - ref[i];
+    }
+    for (int j = 0; j < S; j++) {
+        double a = 0.0;
+        for (size_t i = 0; i < n; i++)
+            a += ok[j][i] - ref[i];
+        c[j] = a / (double)n;
+    }
+    double m = stats_mean(d, n);
+    *se_img = n > 1 ? stats_se(d, n) : 0.0;
+    *se_seed = S > 1 ? stats_se(c, (size_t)S) : 0.0;
+    free(d), free(c);
+    return m;
 }
 
 int fmdyn_task_load(const char *datadir, int ntrain, int ncorrupt, int ntest, uint64_t seed,

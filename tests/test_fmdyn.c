@@ -94,6 +94,23 @@ static void trace_factor(void **state)
     double est = fmdyn_trace_factor(D, dense_op, &d, N, R, 20000, &r, &se);
     assert_true(se > 0);
     assert_true(fabs(est - exact) <= 5 * se);
+    /* the probes are εᵀAε with ε = Rᵀz, z the stream's Rademacher draws */
+    rng_stream r1, r2;
+    rng_init(&r1, 13, 0), rng_init(&r2, 13, 0);
+    double direct = 0.0;
+    for (int j = 0; j < 3; j++) {
+        double z[N], eps[D] = {0};
+        for (int i = 0; i < N; i++)
+            z[i] = rng_rademacher(&r2);
+        for (int i = 0; i < N; i++)
+            for (int a = 0; a < D; a++)
+                eps[a] += R[i * D + a] * z[i];
+        for (int a = 0; a < D; a++)
+            for (int b = 0; b < D; b++)
+                direct += eps[a] * A[a * D + b] * eps[b] / 3;
+    }
+    double three = fmdyn_trace_factor(D, dense_op, &d, N, R, 3, &r1, NULL);
+    assert_true(fabs(three - direct) < 1e-10 * (fabs(direct) + 1));
     for (int i = 0; i < D; i++)
         u[i] = rng_normal(&r);
     double q = 0.0;
@@ -101,6 +118,32 @@ static void trace_factor(void **state)
         for (int b = 0; b < D; b++)
             q += u[a] * S[a * D + b] * u[b];
     assert_true(fabs(fmdyn_quad_factor(D, N, R, u) - q) < 1e-10 * fabs(q));
+}
+
+/* One run against its reference with b images right only for the
+ * reference and c only for the run: the change (c − b)/n and McNemar's
+ * √((b + c − nΔ²)/(n(n−1))); two runs: the SE of their two changes. */
+static void paired_change(void **state)
+{
+    (void)state;
+    enum { n = 50 };
+    double ref[n], r1[n], r2[n];
+    for (int i = 0; i < n; i++)
+        ref[i] = r1[i] = r2[i] = i % 3 != 0;
+    long b = 0, c = 0;
+    for (int i = 0; i < 10; i++) { /* b = 7 right → wrong, c = 3 wrong → right */
+        r1[i] = 1 - r1[i];
+        b += ref[i] == 1, c += ref[i] == 0;
+    }
+    const double *one[1] = {r1}, *two[2] = {r1, r2};
+    double si, ss, m = fmdyn_paired_change(one, 1, ref, n, &si, &ss);
+    double dd = (double)(c - b) / n;
+    assert_true(fabs(m - dd) < 1e-15);
+    assert_true(fabs(si - sqrt((b + c - n * dd * dd) / (n * (n - 1.0)))) < 1e-15);
+    assert_true(ss == 0.0);
+    m = fmdyn_paired_change(two, 2, ref, n, &si, &ss);
+    assert_true(fabs(m - dd / 2) < 1e-15);
+    assert_true(fabs(ss - fabs(dd) / 2) < 1e-15); /* SE of {dd, 0} */
 }
 
 /* The antithetic estimator and nn_expected_sharpness estimate the same
@@ -132,6 +175,21 @@ static void sharpness_antithetic(void **state)
     assert_true(fabs(L0 - nn_loss_grad(e, th, d, NULL, NULL)) == 0.0);
     assert_true(fabs(a - p) <= 4 * sqrt(sa * sa + sp * sp));
     assert_true(sa < 0.5 * sp); /* same number of loss evaluations */
+    /* the per-sample predictions give nn_loss_grad's count, also on a
+     * subset selected by idx */
+    double ok[n];
+    long c = 0, right = fmdyn_correct(e, &net, th, d, ok), sum = 0;
+    nn_loss_grad(e, th, d, NULL, &c);
+    for (int i = 0; i < n; i++)
+        sum += ok[i] == 1.0;
+    assert_true(right == c && sum == c && c > 0 && c < n);
+    size_t idx[3] = {5, 0, 17};
+    nn_data sub = {x, y, idx, 3};
+    long cs = 0;
+    nn_loss_grad(e, th, sub, NULL, &cs);
+    double oks[3];
+    assert_true(fmdyn_correct(e, &net, th, sub, oks) == cs);
+    assert_true(oks[0] == ok[5] && oks[1] == ok[0] && oks[2] == ok[17]);
     nn_eval_free(e);
 }
 
@@ -140,6 +198,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(subspace_converges),
         cmocka_unit_test(trace_factor),
+        cmocka_unit_test(paired_change),
         cmocka_unit_test(sharpness_antithetic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,23 +67,24 @@ done
 
 # Shardable programs (SHARDABLE, from the Makefile): two shards and a merge
 # give the bytes of one run; the merge rejects a missing, duplicated
-# (renamed) or mismatched shard with one error line and exit 1.  The
-# programs it needs run first into every output directory; a shard or a
-# failed merge adds nothing to it.
+# (renamed) or mismatched shard with one error line and exit 1.
 for p in ${SHARDABLE-}; do
   read -r -a extra <<<"${targs[$p]-}"
   run() { "$bin/$p" --profile ci --seed "${SEED:-7}" "${extra[@]}" "$@" >/dev/null 2>"$tmp/stderr"; }
-  deps() {  # outdir: the needed programs' outputs, with their own test arguments
-    for dep in ${tdeps[$p]-}; do
-      read -r -a dextra <<<"${targs[$dep]-}"
-      "$bin/$dep" --profile ci --seed 7 --outdir "$1" "${dextra[@]}" >/dev/null 2>"$tmp/stderr" || return 1
-    done
-  }
-  mkdir -p "$tmp/one" "$tmp/sh" "$tmp/merged"
-  deps "$tmp/one" && deps "$tmp/merged"; before=$(ls -A "$tmp/merged")
+  # the outputs of the programs it reads (NEEDS), made once and copied into
+  # every output directory before the program runs there
+  mkdir -p "$tmp/dep"
+  for dep in ${tdeps[$p]-}; do
+    read -r -a dextra <<<"${targs[$dep]-}"
+    "$bin/$dep" --profile ci --seed 7 --outdir "$tmp/dep" "${dextra[@]}" >/dev/null 2>"$tmp/stderr" ||
+      bad "$p: prerequisite $dep failed: $(tail -n 1 "$tmp/stderr")"
+  done
+  with_deps() { mkdir -p "$1" && cp -a "$tmp/dep/." "$1/"; }
+  only_deps() { [[ $(ls -A "$1") == $(ls -A "$tmp/dep") ]]; }  # nothing written but the inputs
+  mkdir -p "$tmp/sh"; with_deps "$tmp/one"; with_deps "$tmp/merged"
   if run --outdir "$tmp/one" && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 1/2 &&
      run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 2/2 &&
-     [[ $(ls -A "$tmp/merged") == "$before" ]] && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --merge-shards 2; then
+     only_deps "$tmp/merged" && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --merge-shards 2; then
     same=1
     for f in "$tmp/one"/*; do
       b=$(basename "$f"); [[ $b == *.prov.tsv ]] && continue
@@ -95,16 +96,16 @@ for p in ${SHARDABLE-}; do
   fi
   expect_merge_error() {  # what, pattern, args...
     local what=$1 pat=$2; shift 2
-    rm -rf "$tmp/m2"; mkdir -p "$tmp/m2"; deps "$tmp/m2"; local before; before=$(ls -A "$tmp/m2")
+    rm -rf "$tmp/m2"; with_deps "$tmp/m2"
     run --outdir "$tmp/m2" --shard-dir "$tmp/sh" "$@"; local rc=$?
     if ((rc == 1)) && grep -q "$pat" "$tmp/stderr" && [[ $(wc -l <"$tmp/stderr") == 1 ]] &&
-       [[ $(ls -A "$tmp/m2") == "$before" ]]; then ok; else bad "$p merge with $what: exit $rc, $(head -c 200 "$tmp/stderr")"; fi
+       only_deps "$tmp/m2"; then ok; else bad "$p merge with $what: exit $rc, $(head -c 200 "$tmp/stderr")"; fi
   }
   expect_merge_error "a missing shard" "missing shard" --merge-shards 3
   SEED=8 expect_merge_error "another seed" "different run" --merge-shards 2
   cp "$tmp/sh/$p.shard-1-of-2" "$tmp/sh/$p.shard-2-of-2"
   expect_merge_error "a duplicated shard" "duplicated" --merge-shards 2
-  rm -rf "$tmp/one" "$tmp/sh" "$tmp/merged" "$tmp/m2"
+  rm -rf "$tmp/one" "$tmp/sh" "$tmp/merged" "$tmp/m2" "$tmp/dep"
 done
 
 # The gate: it recomputes each status, derives the verdicts, fails (1) on a
