@@ -22,6 +22,7 @@
 #include "dynamics.h"
 #include "err.h"
 #include "fmdyn.h"
+#include "fmdyn_run.h"
 #include "nn.h"
 #include "rng.h"
 #include "run.h"
@@ -29,192 +30,19 @@
 #include "spectral.h"
 #include "stats.h"
 
-/* what every run shares (read only inside the parallel region) */
-typedef struct {
-    const nn_net *net;
-    size_t D;
-    nn_data train, test;
-    const double *theta0;
-    const double *Q0;      /* D × kq: top Hessian eigenvectors at θ*_GD (Lanczos) */
-    size_t kq;
-    dyn_config cfg;
-    long iters, m, refresh, early, log_every, early_test, test_every, sharp_every, pairs;
-    double lr, delta;
-    uint64_t seed;
-} shared;
-
-/* One run's record (a shard.h work item): a fixed block of doubles, the
- * scalars below and then the series at the log points; kind and rep
- * follow from the item's index. */
-enum { R_BAD,       /* diverged / solver failure */
-       R_NSQ0,      /* E|ηε|²/η² at the first refresh */
-       R_HRES,      /* largest Ritz residual / λ1 of the tracked top pair */
-       R_HRES_ALL,  /* ... of all tracked pairs */
-       R_CNT_DIFF,  /* |per-image count − nn_loss_grad's count| at the end (a control) */
-       R_NSCAL };
-typedef struct {
-    dyn_kind kind;
-    int rep;
-    double *v; /* R_NSCAL scalars, then the series below, in one block */
-    double *loss, *train_acc, *test_acc, *sharp, *sharp_se;
-    double *ok; /* test image i classified right at the last iteration: 1 or 0 */
-} record;
-
-static int is_train_pt(const shared *s, long t)
-{
-    return t <= s->early || t % s->log_every == 0 || t == s->iters;
-}
-static int is_test_pt(const shared *s, long t)
-{
-    return (t <= s->early && t % s->early_test == 0) || t % s->test_every == 0 || t == s->iters;
-}
-static int is_sharp_pt(const shared *s, long t)
-{
-    return t % s->sharp_every == 0 || t == s->iters;
-}
-static long count_pts(const shared *s, int (*is)(const shared *, long))
-{
-    long n = 0;
-    for (long t = 0; t <= s->iters; t++)
-        n += is(s, t);
-    return n;
-}
-
-static int needs_sigma(dyn_kind k)
-{
-    return k == DYN_GLD_DYNAMIC || k == DYN_GLD_DIAG || k == DYN_GLD_LEADING ||
-           k == DYN_GLD_HESSIAN || k == DYN_GLD_EIGVEC1;
-}
-static size_t hess_rank(const shared *s, dyn_kind k)
-{
-    return k == DYN_GLD_HESSIAN ? s->cfg.k_hessian : k == DYN_GLD_EIGVEC1 ? 4 : 0;
-}
-
-/* One dynamic from θ*_GD; rep selects the random streams. */
-static void run_one(const shared *s, record *rec)
-{
-    size_t D = s->D, N = (size_t)s->train.n;
-    dyn_kind kind = rec->kind;
-    nn_eval *e = nn_eval_new(s->net);
-    double *theta = SGDN_NEW(theta, D), *g = SGDN_NEW(g, D), *eps = SGDN_NEW(eps, D);
-    memcpy(theta, s->theta0, D * sizeof *theta);
-    rng_stream r;
-    rng_init(&r, s->seed, 1000 + 100 * (uint64_t)kind + (uint64_t)rec->rep);
-    double *G = needs_sigma(kind) ? SGDN_NEW(G, sgdn_mul(N, D)) : NULL;
-    dyn_sigma sig = {0};
-    size_t kh = hess_rank(s, kind);
-    dyn_hess h = {0};
-    double *Q = NULL, *resid = NULL;
-    if (kh) {
-        if (dyn_hess_alloc(&h, D, kh))
-            rec->v[R_BAD] = 1;
-        Q = SGDN_NEW(Q, D * kh), resid = SGDN_NEW(resid, kh);
-        for (size_t i = 0; i < D; i++) /* warm start: the Lanczos vectors at θ*_GD */
-            memcpy(Q + i * kh, s->Q0 + i * s->kq, kh * sizeof *Q);
-    }
-    dyn_noise nz;
-    dyn_noise_init(&nz);
-    if ((kind == DYN_GD || kind == DYN_GLD_CONST) && dyn_noise_prepare(&nz, kind, &s->cfg, D, NULL, NULL))
-        rec->v[R_BAD] = 1;
-    size_t *idx = SGDN_NEW(idx, s->m);
-    long ptr = 0, pte = 0, pts = 0;
-    for (long t = 0; t <= s->iters && !rec->v[R_BAD]; t++) {
-        if (t % s->refresh == 0 && (G || kh)) {
-            if (G) {
-                nn_grad_per_sample(e, theta, s->train, G, NULL);
-                if (t == 0) {
-                    if (dyn_sigma_from_grads(&sig, D, N, G, s->m)) {
-                        rec->v[R_BAD] = 1;
-                        break;
-                    }
-                } else
-                    dyn_sigma_update(&sig, G);
-            }
-            if (kh) {
-                /* >>> snippet zhu-fm-dyn-hessian */
-                fmdyn_hess hc = {e, theta, s->train};
-                nn_hvp_prepare(e, theta, s->train); /* kh HVPs at one θ */
-                int rc = fmdyn_subspace_step(D, fmdyn_hess_op, &hc, kh, Q, h.lam, h.U, resid);
-                nn_hvp_release(e);
-                /* <<< snippet */
-                if (rc)
-                    rec->v[R_BAD] = 1;
-                rec->v[R_HRES] = fmax(rec->v[R_HRES], resid[0] / fabs(h.lam[0]));
-                for (size_t j = 0; j < (kind == DYN_GLD_EIGVEC1 ? 1 : kh); j++)
-                    rec->v[R_HRES_ALL] = fmax(rec->v[R_HRES_ALL], resid[j] / fabs(h.lam[0]));
-            }
-            if (rec->v[R_BAD] || dyn_noise_prepare(&nz, kind, &s->cfg, D, &sig, kh ? &h : NULL)) {
-                rec->v[R_BAD] = 1;
-                break;
-            }
-            if (t == 0)
-                rec->v[R_NSQ0] = nz.expected_sq;
-        }
-        double loss;
-        long correct = 0;
-        if (kind == DYN_SGD) {
-            for (long b = 0; b < s->m; b++)
-                idx[b] = (size_t)rng_uniform_int(&r, N);
-            nn_loss_grad(e, theta, (nn_data){s->train.x, s->train.y, idx, (int)s->m}, g, NULL);
-            loss = is_train_pt(s, t) ? nn_loss_grad(e, theta, s->train, NULL, &correct) : 0.0;
-        } else
-            loss = nn_loss_grad(e, theta, s->train, g, &correct);
-        if (!isfinite(loss)) {
-            rec->v[R_BAD] = 1;
-            break;
-        }
-        if (is_train_pt(s, t))
-            rec->loss[ptr] = loss, rec->train_acc[ptr++] = (double)correct / N;
-        if (is_test_pt(s, t)) {
-            long ct = 0;
-            nn_loss_grad(e, theta, s->test, NULL, &ct);
-            rec->test_acc[pte++] = (double)ct / s->test.n;
-            if (t == s->iters) /* which images: for the paired test of the change */
-                rec->v[R_CNT_DIFF] = labs(fmdyn_correct(e, s->net, theta, s->test, rec->ok) - ct);
-        }
-        if (is_sharp_pt(s, t)) {
-            /* the same ν_p at every θ (common random numbers): differences
-             * between dynamics and times are not blurred by the draws */
-            rec->sharp[pts] = t == 0 ? NAN
-                                     : fmdyn_sharpness(e, D, theta, s->train, s->delta, (int)s->pairs,
-                                                       s->seed, 7, &rec->sharp_se[pts], NULL);
-            pts++;
-        }
-        if (t == s->iters)
-            break;
-        /* >>> snippet zhu-fm-dyn-step */
-        if (kind == DYN_SGD)
-            for (size_t k = 0; k < D; k++)
-                theta[k] -= s->lr * g[k];               /* θ ← θ − η g_B */
-        else {
-            dyn_noise_draw(&nz, &r, eps);
-            for (size_t k = 0; k < D; k++)
-                theta[k] += s->lr * (eps[k] - g[k]);    /* θ ← θ − η∇L + ηε */
-        }
-        /* <<< snippet */
-    }
-    dyn_noise_free(&nz);
-    if (G)
-        dyn_sigma_free(&sig);
-    if (kh)
-        dyn_hess_free(&h);
-    free(G), free(Q), free(resid), free(idx), free(theta), free(g), free(eps);
-    nn_eval_free(e);
-}
-
 /* One file of a series: per dynamic (a gnuplot index block, in dyn_kind
  * order) and log point, the mean over the runs of the record array at
  * offset off, its standard error over the runs, and the mean Monte Carlo
  * SE of the array at seoff (0: none). */
-static void write_series(run_ctx *run, const char *suffix, const char *col, record *recs, int nrec,
-                         const shared *s, int (*is)(const shared *, long), size_t off, size_t seoff,
+static void write_series(run_ctx *run, const char *suffix, const char *col, fmdyn_record *recs, int nrec,
+                         const fmdyn_plan *s, int (*is)(const fmdyn_plan *, long), size_t off, size_t seoff,
                          double scale)
 {
     char hdr[256];
     snprintf(hdr, sizeof hdr, "dyn\titer\t%s\t%s_se\t%s_mcse", col, col, col);
     FILE *f = run_open(run, suffix, hdr);
     for (int k = 0; k < DYN_COUNT; k++) {
-        record *rk[64];
+        fmdyn_record *rk[64];
         int n = 0;
         for (int j = 0; j < nrec; j++)
             if ((int)recs[j].kind == k)
@@ -297,14 +125,14 @@ int main(int argc, char **argv)
     if (fmdyn_task_load(datadir, (int)ntrain, (int)ncorrupt, (int)ntest, (uint64_t)run.seed, theta_file,
                         D, &train, &test, theta0, err, sizeof err))
         run_fail(&run, "%s", err);
-    shared s = {.net = &net, .D = D, .train = {train.x, train.y, NULL, train.n},
+    fmdyn_plan s = {.net = &net, .D = D, .train = {train.x, train.y, NULL, train.n},
                 .test = {test.x, test.y, NULL, test.n}, .theta0 = theta0, .kq = (size_t)kq,
                 .cfg = dyn_config_paper(sigma * sigma, (size_t)kl, (size_t)kh), .iters = iters,
                 .m = m, .refresh = refresh, .early = early, .log_every = log_every,
                 .early_test = early_test, .test_every = test_every, .sharp_every = sharp_every,
                 .pairs = pairs, .lr = lr, .delta = delta, .seed = (uint64_t)run.seed};
 
-    /* shared start: H's top eigenpairs at θ*_GD, Σ_sgd's trace, the sharpness */
+    /* fmdyn_plan start: H's top eigenpairs at θ*_GD, Σ_sgd's trace, the sharpness */
     nn_eval *e = nn_eval_new(&net);
     double *Q0 = SGDN_NEW(Q0, D * kq), *lam0 = SGDN_NEW(lam0, kq), *res0 = SGDN_NEW(res0, kq);
     fmdyn_hess hc = {e, theta0, s.train};
@@ -344,17 +172,17 @@ int main(int argc, char **argv)
                                               DYN_GLD_DIAG, DYN_GLD_DYNAMIC, DYN_GLD_CONST,
                                               DYN_SGD, DYN_GD};
     int nrec = (int)((DYN_COUNT - 1) * seeds + 1);
-    long ntr = count_pts(&s, is_train_pt), nte = count_pts(&s, is_test_pt),
-         nsh = count_pts(&s, is_sharp_pt);
-    size_t rlen = (size_t)(R_NSCAL + 2 * ntr + nte + 2 * nsh + test.n); /* doubles per record */
+    long ntr = fmdyn_count_pts(&s, fmdyn_is_train_pt), nte = fmdyn_count_pts(&s, fmdyn_is_test_pt),
+         nsh = fmdyn_count_pts(&s, fmdyn_is_sharp_pt);
+    size_t rlen = (size_t)(FMDYN_R_NSCAL + 2 * ntr + nte + 2 * nsh + test.n); /* doubles per record */
     double *blk = SGDN_NEW0(blk, sgdn_mul((size_t)nrec, rlen));
-    record *recs = SGDN_NEW0(recs, nrec);
+    fmdyn_record *recs = SGDN_NEW0(recs, nrec);
     for (int j = 0; j < nrec; j++) {
-        record *c = &recs[j];
+        fmdyn_record *c = &recs[j];
         c->kind = j == nrec - 1 ? DYN_GD : order[j % (DYN_COUNT - 1)];
         c->rep = j == nrec - 1 ? 0 : j / (DYN_COUNT - 1);
         c->v = blk + (size_t)j * rlen;
-        c->loss = c->v + R_NSCAL, c->train_acc = c->loss + ntr, c->test_acc = c->train_acc + ntr;
+        c->loss = c->v + FMDYN_R_NSCAL, c->train_acc = c->loss + ntr, c->test_acc = c->train_acc + ntr;
         c->sharp = c->test_acc + nte, c->sharp_se = c->sharp + nsh, c->ok = c->sharp_se + nsh;
     }
     long lo, hi;
@@ -366,25 +194,25 @@ int main(int argc, char **argv)
                 todo[ntodo++] = (int)j;
 #pragma omp parallel for schedule(dynamic, 1)
     for (int j = 0; j < ntodo; j++) {
-        run_one(&s, &recs[todo[j]]);
+        fmdyn_run_one(&s, &recs[todo[j]]);
 #pragma omp critical
         run_progress(&run, "dynamics", (double)++done / ntodo);
     }
     for (long j = lo; j < hi; j++)
-        if (recs[j].v[R_BAD])
+        if (recs[j].v[FMDYN_R_BAD])
             run_fail(&run, "%s (run %d) diverged or its eigen-solver failed", dyn_name(recs[j].kind),
                      recs[j].rep);
     shard_gather(&run, &sh, blk, rlen * sizeof *blk); /* a shard writes its runs and exits */
     for (int j = 0; j < nrec; j++)
-        recs[j].sharp[0] = sh0, recs[j].sharp_se[0] = sh0_se; /* t = 0: θ*_GD, shared */
+        recs[j].sharp[0] = sh0, recs[j].sharp_se[0] = sh0_se; /* t = 0: θ*_GD, fmdyn_plan */
 
-    write_series(&run, "-train.tsv", "train_acc", recs, nrec, &s, is_train_pt,
-                 offsetof(record, train_acc), 0, 100.0);
-    write_series(&run, "-loss.tsv", "loss", recs, nrec, &s, is_train_pt, offsetof(record, loss), 0, 1.0);
-    write_series(&run, "-test.tsv", "test_acc", recs, nrec, &s, is_test_pt,
-                 offsetof(record, test_acc), 0, 100.0);
-    write_series(&run, "-sharp.tsv", "sharp", recs, nrec, &s, is_sharp_pt, offsetof(record, sharp),
-                 offsetof(record, sharp_se), 1.0);
+    write_series(&run, "-train.tsv", "train_acc", recs, nrec, &s, fmdyn_is_train_pt,
+                 offsetof(fmdyn_record, train_acc), 0, 100.0);
+    write_series(&run, "-loss.tsv", "loss", recs, nrec, &s, fmdyn_is_train_pt, offsetof(fmdyn_record, loss), 0, 1.0);
+    write_series(&run, "-test.tsv", "test_acc", recs, nrec, &s, fmdyn_is_test_pt,
+                 offsetof(fmdyn_record, test_acc), 0, 100.0);
+    write_series(&run, "-sharp.tsv", "sharp", recs, nrec, &s, fmdyn_is_sharp_pt, offsetof(fmdyn_record, sharp),
+                 offsetof(fmdyn_record, sharp_se), 1.0);
 
     /* the final state of every dynamic, and the escape tests against GD's
      * own continuation (which keeps fitting at η = 0.07, deterministically) */
@@ -398,9 +226,9 @@ int main(int argc, char **argv)
         for (int j = 0; j < nrec; j++)
             if ((int)recs[j].kind == k) {
                 a[n] = recs[j].test_acc[nte - 1], b[n] = recs[j].sharp[nsh - 1];
-                mc += recs[j].sharp_se[nsh - 1], q += recs[j].v[R_NSQ0];
-                hres = fmax(hres, recs[j].v[R_HRES]), hres_all = fmax(hres_all, recs[j].v[R_HRES_ALL]);
-                cdiff = fmax(cdiff, recs[j].v[R_CNT_DIFF]), okk[n] = recs[j].ok;
+                mc += recs[j].sharp_se[nsh - 1], q += recs[j].v[FMDYN_R_NSQ0];
+                hres = fmax(hres, recs[j].v[FMDYN_R_HRES]), hres_all = fmax(hres_all, recs[j].v[FMDYN_R_HRES_ALL]);
+                cdiff = fmax(cdiff, recs[j].v[FMDYN_R_CNT_DIFF]), okk[n] = recs[j].ok;
                 n++;
             }
         facc[k] = stats_mean(a, (size_t)n), facc_se[k] = n > 1 ? stats_se(a, (size_t)n) : 0.0;
