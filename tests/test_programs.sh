@@ -67,14 +67,25 @@ done
 
 # Shardable programs (SHARDABLE, from the Makefile): two shards and a merge
 # give the bytes of one run; the merge rejects a missing, duplicated
-# (renamed) or mismatched shard with one error line and exit 1.
+# (renamed) or mismatched shard with one error line and exit 1.  A program's
+# prerequisites (prog^=DEPS) run once; each output directory starts with a
+# copy of their files, and "nothing written" means nothing besides them.
 for p in ${SHARDABLE-}; do
+  [[ " $progs " == *" $p "* ]] || continue  # only the programs under test (ONLY)
   read -r -a extra <<<"${targs[$p]-}"
   run() { "$bin/$p" --profile ci --seed "${SEED:-7}" "${extra[@]}" "$@" >/dev/null 2>"$tmp/stderr"; }
-  mkdir -p "$tmp/one" "$tmp/sh" "$tmp/merged"
+  rm -rf "$tmp/dep"; mkdir -p "$tmp/dep"
+  for dep in ${tdeps[$p]-}; do
+    read -r -a dextra <<<"${targs[$dep]-}"
+    "$bin/$dep" --profile ci --seed 7 --outdir "$tmp/dep" "${dextra[@]}" >/dev/null 2>"$tmp/stderr" ||
+      bad "$p: prerequisite $dep failed: $(tail -n 1 "$tmp/stderr")"
+  done
+  deps=$(ls -A "$tmp/dep")
+  with_deps() { mkdir -p "$1" && cp -rp "$tmp/dep/." "$1"; }
+  with_deps "$tmp/one"; with_deps "$tmp/merged"; mkdir -p "$tmp/sh"
   if run --outdir "$tmp/one" && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 1/2 &&
      run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --shard 2/2 &&
-     [[ -z $(ls -A "$tmp/merged") ]] && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --merge-shards 2; then
+     [[ $(ls -A "$tmp/merged") == "$deps" ]] && run --outdir "$tmp/merged" --shard-dir "$tmp/sh" --merge-shards 2; then
     same=1
     for f in "$tmp/one"/*; do
       b=$(basename "$f"); [[ $b == *.prov.tsv ]] && continue
@@ -86,16 +97,16 @@ for p in ${SHARDABLE-}; do
   fi
   expect_merge_error() {  # what, pattern, args...
     local what=$1 pat=$2; shift 2
-    rm -rf "$tmp/m2"; mkdir -p "$tmp/m2"
+    rm -rf "$tmp/m2"; with_deps "$tmp/m2"
     run --outdir "$tmp/m2" --shard-dir "$tmp/sh" "$@"; local rc=$?
     if ((rc == 1)) && grep -q "$pat" "$tmp/stderr" && [[ $(wc -l <"$tmp/stderr") == 1 ]] &&
-       [[ -z $(ls -A "$tmp/m2") ]]; then ok; else bad "$p merge with $what: exit $rc, $(head -c 200 "$tmp/stderr")"; fi
+       [[ $(ls -A "$tmp/m2") == "$deps" ]]; then ok; else bad "$p merge with $what: exit $rc, $(head -c 200 "$tmp/stderr")"; fi
   }
   expect_merge_error "a missing shard" "missing shard" --merge-shards 3
   SEED=8 expect_merge_error "another seed" "different run" --merge-shards 2
   cp "$tmp/sh/$p.shard-1-of-2" "$tmp/sh/$p.shard-2-of-2"
   expect_merge_error "a duplicated shard" "duplicated" --merge-shards 2
-  rm -rf "$tmp/one" "$tmp/sh" "$tmp/merged" "$tmp/m2"
+  rm -rf "$tmp/one" "$tmp/sh" "$tmp/merged" "$tmp/m2" "$tmp/dep"
 done
 
 # The gate: it recomputes each status, derives the verdicts, fails (1) on a

@@ -26,6 +26,7 @@
 #include "onehl.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "err.h"
 #include "stats.h"
 
@@ -108,8 +109,37 @@ typedef struct {
     long n_active;
 } p2_result;
 
-/* Adam on L(θ), full batch; checkpoints write rows to fo (may be NULL). */
-static void train(run_ctx *run, net *n, const params *p, rng_stream *r, FILE *fo, run_summary *sm)
+/* One job's record (shard.h), of fixed size for given options: the
+ * summary, and for seed 0 the checkpoint rows (at most ncheck of NCOL) and
+ * the propositions at the end of training.  The data files are written
+ * from the records alone, so a merge of shards writes the same bytes. */
+enum { NCOL = 9 }; /* iter, loss, train_acc, n_active, trH, trS, trHS, trHSbar, ratio */
+typedef struct {
+    run_summary sm;
+    p2_result q;
+    long nrows;
+} job_head;
+
+static size_t job_bytes(const params *p)
+{
+    return sizeof(job_head) + sgdn_mul(p->ncheck, NCOL * sizeof(double));
+}
+
+static job_head *job_at(unsigned char *recs, const params *p, long j)
+{
+    return (job_head *)(recs + j * job_bytes(p));
+}
+
+/* The record of (variant v, width index wi, seed s). */
+static job_head *job_of(unsigned char *recs, const params *p, int v, int wi, long s)
+{
+    return job_at(recs, p, ((long)v * NW + wi) * p->seeds + s);
+}
+
+/* Adam on L(θ), full batch; checkpoints write NCOL-column rows to rows (if
+ * not NULL; at most p->ncheck of them, their number in *nrows). */
+static void train(run_ctx *run, net *n, const params *p, rng_stream *r, double *rows, long *nrows,
+                  run_summary *sm)
 {
     long D = n->D, T = p->iters, K = p->ncheck;
     nn_eval *e = nn_eval_new(&n->o.net); /* one per job: its chunks run on this thread */
@@ -140,10 +170,11 @@ static void train(run_ctx *run, net *n, const params *p, rng_stream *r, FILE *fo
             } else
                 sm->n_undefined++;
             sm->ratio_end = ratio, sm->loss_end = L, sm->acc_end = (double)correct / n->N;
-            if (fo)
-                fprintf(fo, "%s\t%ld\t%ld\t%ld\t%.6g\t%.4f\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n",
-                        vnames[n->o.variant], n->m, D, t, L, (double)correct / n->N, act, tr.trH, tr.trS,
-                        tr.trHS, tr.trHSbar, ratio);
+            if (rows && c < K) { /* c < K always (distinct checkpoints) */
+                double row[NCOL] = {(double)t, L, (double)correct / n->N, (double)act, tr.trH, tr.trS,
+                                    tr.trHS, tr.trHSbar, ratio};
+                memcpy(rows + c * NCOL, row, sizeof row);
+            }
             c++;
             next = K > 1 ? (long)llround((double)c * T / (K - 1)) : T + 1;
         }
@@ -156,6 +187,8 @@ static void train(run_ctx *run, net *n, const params *p, rng_stream *r, FILE *fo
             n->th[j] -= p->lr * (mo[j] / c1) / (sqrt(v[j] / c2) + eps);
         }
     }
+    if (nrows)
+        *nrows = c;
     sm->ratio_gm = nlog ? exp(lsum / nlog) : NAN;
     free(g), free(mo), free(v), free(Kg);
     nn_eval_free(e);
@@ -301,7 +334,8 @@ int main(int argc, char **argv)
         {"delta", OPT_DOUBLE, &p.delta, 1e-8, 0.25, "clipping δ of the ICML output φ"},
         {"fdh", OPT_DOUBLE, &p.fdh, 1e-12, 1e-2, "step of the finite-difference Hessian check"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
 
     /* the data: x ~ N(0, I₂), labelled by a fixed line, shared by every net */
     long N = p.npoints;
@@ -314,26 +348,17 @@ int main(int argc, char **argv)
         y[i] = x[2 * i] + 0.5 * x[2 * i + 1] > 0.2;
     }
 
-    FILE *fo = run_open(&run, ".tsv", "variant\twidth\tD\titer\tloss\ttrain_acc\tn_active\ttr_H\ttr_Sigma\ttr_H_Sigma\ttr_H_Sigmabar\tratio");
-    FILE *fs = run_open(&run, "-seeds.tsv", "variant\twidth\tD\tseed\tratio_end\tratio_geomean\tratio_min\tn_undefined\tloss_end\tacc_end");
-    FILE *fp = run_open(&run, "-props.tsv",
-                        "variant\twidth\tD\tlambda1\tuSu\ttr_Sigma\ttr_H\tahat\tabound\teps_or_C\tord1_min\tord1_max\tord2_min\tord2_max\tfd_err\tfd_tol\tgrad2_over_uFu");
-    run_summary sm[2][NW][64];
-    p2_result q[2][NW];
-    if (p.seeds > 64)
-        run_usage_error(&run, "--seeds must be at most 64");
-    /* Every (variant, width, seed) is an independent job: the jobs run in
-     * parallel, largest first, each on one thread, its seed-0 rows written
-     * to a memory buffer; buffers and results are then written in job order,
-     * so the files do not depend on the thread count or the schedule.
+    /* Every (variant, width, seed) is an independent job, j = (v·NW + wi)·seeds
+     * + s, with its own stream: the work items of shard.h.  The jobs run in
+     * parallel, largest first, each on one thread, into its record; the
+     * files are then written from the records in job order, so they depend
+     * neither on the thread count, the schedule nor the sharding.
      * (Coarse-grained: on a shared machine, fine-grained loops inside each
      * net spend their time at barriers.) */
     long nj = 2 * NW * p.seeds;
     net *nets = SGDN_NEW0(nets, nj);
-    rng_stream *rs = SGDN_NEW0(rs, nj);
-    char **buf = SGDN_NEW0(buf, nj);
-    size_t *blen = SGDN_NEW0(blen, nj);
-    long *order = SGDN_NEW(order, nj);
+    unsigned char *recs = sgdn_calloc(nj, job_bytes(&p));
+    long *order = SGDN_NEW(order, nj), lo, hi;
     double work = 0, done = 0;
     for (long j = 0; j < nj; j++) {
         int v = (int)(j / (NW * p.seeds)), wi = (int)(j / p.seeds % NW);
@@ -341,53 +366,67 @@ int main(int argc, char **argv)
         *n = (net){.N = N, .m = widths[v][wi], .d = {x, y, NULL, (int)N}};
         onehl_init(&n->o, v ? ONEHL_ICLR : ONEHL_ICML, (int)n->m, p.delta);
         n->D = (long)n->o.net.D;
-        n->th = SGDN_NEW(n->th, n->D);
-        n->f = SGDN_NEW(n->f, N), n->r = SGDN_NEW(n->r, N), n->c = SGDN_NEW(n->c, N);
         order[j] = j;
-        work += n->m;
     }
-    for (long a = 1; a < nj; a++) /* largest nets first */
+    shard_items(&run, &sh, nj, &lo, &hi);
+    long no = 0;
+    for (long j = lo; j < hi; j++)
+        order[no++] = j, work += nets[j].m;
+    for (long a = 1; a < no; a++) /* largest nets first */
         for (long b = a; b > 0 && nets[order[b]].m > nets[order[b - 1]].m; b--) {
             long t = order[b];
             order[b] = order[b - 1], order[b - 1] = t;
         }
 #pragma omp parallel for schedule(dynamic, 1)
-    for (long o = 0; o < nj; o++) {
+    for (long o = 0; o < no; o++) {
         long j = order[o];
-        int v = nets[j].o.variant, wi = (int)(j / p.seeds % NW);
-        long s = j % p.seeds;
-        rng_init_sub(&rs[j], (uint64_t)run.seed, 1 + 8 * (uint64_t)v + (uint64_t)wi, (uint64_t)s);
-        FILE *mf = s == 0 ? open_memstream(&buf[j], &blen[j]) : NULL;
-        train(&run, &nets[j], &p, &rs[j], mf, &sm[v][wi][s]);
-        if (mf)
-            fclose(mf);
-#pragma omp critical
-        {
-            done += nets[j].m;
-            run_progress(&run, "nets", done / work);
-        }
-    }
-    for (long j = 0; j < nj; j++) {
         net *n = &nets[j];
         int v = n->o.variant, wi = (int)(j / p.seeds % NW);
         long s = j % p.seeds;
-        run_summary *S = &sm[v][wi][s];
+        job_head *h = job_at(recs, &p, j);
+        rng_stream r;
+        rng_init_sub(&r, (uint64_t)run.seed, 1 + 8 * (uint64_t)v + (uint64_t)wi, (uint64_t)s);
+        n->th = SGDN_NEW(n->th, n->D);
+        n->f = SGDN_NEW(n->f, N), n->r = SGDN_NEW(n->r, N), n->c = SGDN_NEW(n->c, N);
+        train(&run, n, &p, &r, s == 0 ? (double *)(h + 1) : NULL, &h->nrows, &h->sm);
+        if (s == 0) /* the propositions at the end of training, seed 0 */
+            check_props(&run, n, &p, &r, &h->q);
+        free(n->th), free(n->f), free(n->r), free(n->c);
+#pragma omp critical
+        {
+            done += n->m;
+            run_progress(&run, "nets", done / work);
+        }
+    }
+    shard_gather(&run, &sh, recs, job_bytes(&p)); /* a shard writes its jobs and exits */
+
+    FILE *fo = run_open(&run, ".tsv", "variant\twidth\tD\titer\tloss\ttrain_acc\tn_active\ttr_H\ttr_Sigma\ttr_H_Sigma\ttr_H_Sigmabar\tratio");
+    FILE *fs = run_open(&run, "-seeds.tsv", "variant\twidth\tD\tseed\tratio_end\tratio_geomean\tratio_min\tn_undefined\tloss_end\tacc_end");
+    FILE *fp = run_open(&run, "-props.tsv",
+                        "variant\twidth\tD\tlambda1\tuSu\ttr_Sigma\ttr_H\tahat\tabound\teps_or_C\tord1_min\tord1_max\tord2_min\tord2_max\tfd_err\tfd_tol\tgrad2_over_uFu");
+    for (long j = 0; j < nj; j++) {
+        net *n = &nets[j];
+        int v = n->o.variant;
+        long s = j % p.seeds;
+        job_head *h = job_at(recs, &p, j);
+        run_summary *S = &h->sm;
         fprintf(fs, "%s\t%ld\t%ld\t%ld\t%.6g\t%.6g\t%.6g\t%ld\t%.6g\t%.4f\n", vnames[v], n->m, n->D, s,
                 S->ratio_end, S->ratio_gm, S->ratio_min, S->n_undefined, S->loss_end, S->acc_end);
         if (s == 0) {
-            fwrite(buf[j], 1, blen[j], fo);
+            const double *row = (const double *)(h + 1);
+            for (long k = 0; k < h->nrows; k++, row += NCOL)
+                fprintf(fo, "%s\t%ld\t%ld\t%ld\t%.6g\t%.4f\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n",
+                        vnames[v], n->m, n->D, (long)row[0], row[1], row[2], (long)row[3], row[4], row[5],
+                        row[6], row[7], row[8]);
             fprintf(fo, "\n\n");
-            check_props(&run, n, &p, &rs[j], &q[v][wi]);
-            p2_result *Q = &q[v][wi];
+            p2_result *Q = &h->q;
             fprintf(fp, "%s\t%ld\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.3g\t%.3g\t%.6g\n",
                     vnames[v], n->m, n->D, Q->lam1, Q->uSu, Q->trS, Q->trH, Q->ahat, Q->abound, Q->eps_or_C,
                     Q->ord1_min, Q->ord1_max, Q->ord2_min, Q->ord2_max, Q->fd_err, Q->fd_tol, Q->grad2_over_uFu);
-            free(buf[j]);
         }
-        free(n->th), free(n->f), free(n->r), free(n->c);
         onehl_free(&n->o);
     }
-    free(nets), free(rs), free(buf), free(blen), free(order);
+    free(nets), free(order);
     run_close(&run, fo);
     run_close(&run, fs);
     run_close(&run, fp);
@@ -404,12 +443,12 @@ int main(int argc, char **argv)
         int conc_end = 0, conc_gm = 0, pairs = 0;
         for (int wi = 0; wi < NW; wi++)
             for (long s = 0; s < p.seeds; s++) {
-                mn = fmin(mn, sm[v][wi][s].ratio_min);
-                und += sm[v][wi][s].n_undefined;
+                mn = fmin(mn, job_of(recs, &p, v, wi, s)->sm.ratio_min);
+                und += job_of(recs, &p, v, wi, s)->sm.n_undefined;
                 if (wi > 0) {
                     pairs++;
-                    conc_end += sm[v][wi][s].ratio_end > sm[v][wi - 1][s].ratio_end;
-                    conc_gm += sm[v][wi][s].ratio_gm > sm[v][wi - 1][s].ratio_gm;
+                    conc_end += job_of(recs, &p, v, wi, s)->sm.ratio_end > job_of(recs, &p, v, wi - 1, s)->sm.ratio_end;
+                    conc_gm += job_of(recs, &p, v, wi, s)->sm.ratio_gm > job_of(recs, &p, v, wi - 1, s)->sm.ratio_gm;
                 }
             }
         snprintf(check, sizeof check, "%s: min over widths, seeds, checkpoints of Tr(H Sigma)/Tr(H Sigmabar)",
@@ -436,11 +475,11 @@ int main(int argc, char **argv)
             stats_acc a;
             stats_acc_init(&a);
             for (long s = 0; s < p.seeds; s++)
-                stats_acc_add(&a, sm[v][wi][s].ratio_end);
+                stats_acc_add(&a, job_of(recs, &p, v, wi, s)->sm.ratio_end);
             snprintf(key, sizeof key, "%s-%ld-ratio", vnames[v], widths[v][wi]);
             run_value(&run, key, "%.3g", a.mean);
             snprintf(key, sizeof key, "%s-%ld-acc", vnames[v], widths[v][wi]);
-            run_value(&run, key, "%.3f", sm[v][wi][0].acc_end);
+            run_value(&run, key, "%.3f", job_of(recs, &p, v, wi, 0)->sm.acc_end);
         }
     }
 
@@ -464,7 +503,7 @@ int main(int argc, char **argv)
     snprintf(basis, sizeof basis, "rounding: 100 N eps = %.1e (relative)", tol);
     for (int v = 0; v < 2; v++)
         for (int wi = 0; wi < NW; wi++) {
-            p2_result *Q = &q[v][wi];
+            p2_result *Q = &job_of(recs, &p, v, wi, 0)->q;
             long m = widths[v][wi];
             const char *o1 = v == 0 ? "F - delta^2 H" : "H - e^{-C} F";
             const char *o2 = v == 0 ? "(delta+eps)^2 H - F" : "e^{C} F - H";
@@ -520,6 +559,6 @@ int main(int argc, char **argv)
     run_value(&run, "seeds", "%ld", p.seeds);
     run_value(&run, "npoints", "%ld", N);
     run_value(&run, "ncheck", "%ld", p.ncheck);
-    free(x), free(y);
+    free(x), free(y), free(recs);
     return run_finish(&run);
 }
