@@ -23,6 +23,7 @@
 #include "run.h"
 #include "shard.h"
 #include "spectral.h"
+#include "stats.h"
 
 enum { NQ = 12 }; /* quantities at a full measurement point */
 enum { Q_LOSS, Q_ACC, Q_GNORM, Q_NOISE, Q_LAM1, Q_TRH, Q_TRS, Q_UQU, Q_AHAT, Q_THS, Q_THSBAR, Q_TEST };
@@ -150,16 +151,11 @@ static void run_one(const shared *s, const long *npt, long nn, record *rec)
     nn_eval_free(e);
 }
 
-static void mse(const double *x, int n, size_t stride, double *m, double *se)
+/* The mean and its standard error over the runs (stats.h). */
+static void mse(const double *x, long n, double *m, double *se)
 {
-    double a = 0.0, b = 0.0;
-    for (int j = 0; j < n; j++)
-        a += x[j * stride];
-    a /= n;
-    for (int j = 0; j < n; j++)
-        b += (x[j * stride] - a) * (x[j * stride] - a);
-    *m = a;
-    *se = n > 1 ? sqrt(b / (n - 1) / n) : 0.0;
+    *m = stats_mean(x, (size_t)n);
+    *se = stats_se(x, (size_t)n);
 }
 
 int main(int argc, char **argv)
@@ -269,20 +265,20 @@ int main(int argc, char **argv)
         for (int q = 0; q < NQ; q++) {
             for (int j = 0; j < seeds; j++)
                 v[j] = recs[j].full[p * NQ + q];
-            mse(v, (int)seeds, 1, &mean[p * NQ + q], &se[p * NQ + q]);
+            mse(v, seeds, &mean[p * NQ + q], &se[p * NQ + q]);
             fprintf(f, "\t%.6g\t%.3g", (q == Q_ACC || q == Q_TEST ? 100 : 1) * mean[p * NQ + q],
                     (q == Q_ACC || q == Q_TEST ? 100 : 1) * se[p * NQ + q]);
         }
         double a, b, c, d, e2, f2;
         for (int j = 0; j < seeds; j++)
             v[j] = recs[j].full[p * NQ + Q_THS] / recs[j].full[p * NQ + Q_THSBAR];
-        mse(v, (int)seeds, 1, &a, &b);
+        mse(v, seeds, &a, &b);
         for (int j = 0; j < seeds; j++)
             v[j] = log10(fmax(recs[j].full[p * NQ + Q_AHAT] * (double)D, 1e-300));
-        mse(v, (int)seeds, 1, &c, &d);
+        mse(v, seeds, &c, &d);
         for (int j = 0; j < seeds; j++)
             v[j] = log10(fmax(recs[j].full[p * NQ + Q_THS] / recs[j].full[p * NQ + Q_THSBAR], 1e-300));
-        mse(v, (int)seeds, 1, &e2, &f2);
+        mse(v, seeds, &e2, &f2);
         fprintf(f, "\t%.6g\t%.3g\t%.5g\t%.3g\t%.5g\t%.3g\n", a, b, c, d, e2, f2);
         /* lower 2-SE ends, per point; the claims take the smallest */
         lad[p] = c - 2 * d, lr_hs[p] = e2 - 2 * f2;
@@ -295,13 +291,13 @@ int main(int argc, char **argv)
         double a, b, c, d, e2, f2;
         for (int j = 0; j < seeds; j++)
             v[j] = recs[j].gn[p];
-        mse(v, (int)seeds, 1, &a, &b);
+        mse(v, seeds, &a, &b);
         for (int j = 0; j < seeds; j++)
             v[j] = recs[j].nn_[p];
-        mse(v, (int)seeds, 1, &c, &d);
+        mse(v, seeds, &c, &d);
         for (int j = 0; j < seeds; j++)
             v[j] = recs[j].nn_[p] / recs[j].gn[p];
-        mse(v, (int)seeds, 1, &e2, &f2);
+        mse(v, seeds, &e2, &f2);
         fprintf(f, "%ld\t%.6g\t%.3g\t%.6g\t%.3g\t%.6g\t%.3g\n", npt[p], a, b, c, d, e2, f2);
     }
     run_close(&run, f);
@@ -316,7 +312,7 @@ int main(int argc, char **argv)
             top = fmax(top, recs[j].full[p * NQ + Q_THS]);
         v[j] = log10(fmax(top, 1e-300) / fmax(recs[j].full[(np - 1) * NQ + Q_THS], 1e-300));
     }
-    mse(v, (int)seeds, 1, &fall, &fall_se);
+    mse(v, seeds, &fall, &fall_se);
     /* the noise/gradient ratio late: its mean over the last fifth of the run */
     for (int j = 0; j < seeds; j++) {
         double a = 0.0;
@@ -326,7 +322,7 @@ int main(int argc, char **argv)
                 a += recs[j].nn_[p] / recs[j].gn[p], c++;
         v[j] = a / c;
     }
-    mse(v, (int)seeds, 1, &late, &late_se);
+    mse(v, seeds, &late, &late_se);
     long last = (np - 1) * NQ;
     run_value(&run, "iters", "%ld", iters);
     run_value(&run, "seeds", "%ld", seeds);
