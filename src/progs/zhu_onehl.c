@@ -10,20 +10,19 @@
  * Along training we track Tr(HΣ) and Tr(HΣbar), Σbar = (TrΣ/D) I, from the
  * Gram matrix of the per-sample Jacobians (dynamics.h, dyn_glm_traces_gram;
  * the Gram matrix by onehl_gram's popcount); at the end of training we
- * check the Fisher–Hessian orderings and the alignment bound.
+ * check the Fisher–Hessian orderings and the alignment bound
+ * (onehl_props.h).
  */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cblas.h>
-#include <lapacke.h>
 
 #include "dynamics.h"
-#include "linalg.h"
 #include "nn.h"
 #include "onehl.h"
+#include "onehl_props.h"
 #include "rng.h"
 #include "run.h"
 #include "shard.h"
@@ -54,60 +53,10 @@ static void net_outputs(nn_eval *e, net *n)
     onehl_derivs(&n->o, n->N, n->f, n->d.y, n->r, n->c);
 }
 
-/* Extreme eigenvalues (and, with y non-NULL, the top eigenvector) of a
- * symmetric r×r matrix M, by LAPACKE dsyevr restricted to the two ends. */
-static int sym_extremes(int r, const double *M, double *lmin, double *lmax, double *y)
-{
-    /* dsyevr needs room for all r eigenvalues in w, even for one */
-    double *a = SGDN_NEW(a, (size_t)r * r), *w = SGDN_NEW(w, (size_t)r);
-    double *z = y ? sgdn_malloc((size_t)r * sizeof *z) : NULL;
-    lapack_int m, isuppz[2];
-    memcpy(a, M, (size_t)r * r * sizeof *a);
-    int info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, y ? 'V' : 'N', 'I', 'U', r, a, r, 0, 0, r, r, 0.0, &m, w,
-                              y ? z : NULL, 1, isuppz);
-    *lmax = w[0];
-    if (y)
-        memcpy(y, z, (size_t)r * sizeof *z);
-    if (!info && lmin) {
-        memcpy(a, M, (size_t)r * r * sizeof *a);
-        info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'N', 'I', 'U', r, a, r, 0, 0, 1, 1, 0.0, &m, w, NULL, 1, isuppz);
-        *lmin = w[0];
-    }
-    free(a), free(z), free(w);
-    return info;
-}
-
-/* >>> snippet zhu-onehl-weighted */
-/* M = (1/N) Lᵀ diag(e) L (r×r) for any factor L (Na×r) with L Lᵀ = K, the
- * Gram matrix of the contributing samples' Jacobians.  Because J = L Q with
- * Q having orthonormal rows, (1/N) Jᵀ diag(e) J = Qᵀ M Q: the nonzero
- * eigenvalues agree, and an eigenvector y of M is u = Qᵀy in θ-space, with
- * J_j·u = (L y)_j.  L = J itself when D ≤ Na, L = K^{1/2} otherwise. */
-static void weighted(long Na, long r, long N, const double *L, const double *e, double *M)
-{
-    double *T = SGDN_NEW(T, Na * r);
-    for (long i = 0; i < Na; i++)
-        for (long j = 0; j < r; j++)
-            T[i * r + j] = e[i] * L[i * r + j] / N;
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)r, (int)r, (int)Na, 1.0, L, (int)r, T, (int)r, 0.0,
-                M, (int)r);
-    for (long i = 0; i < r; i++) /* symmetrise the rounding */
-        for (long j = i + 1; j < r; j++)
-            M[i * r + j] = M[j * r + i] = 0.5 * (M[i * r + j] + M[j * r + i]);
-    free(T);
-}
-/* <<< snippet */
-
 typedef struct {
     double ratio_end, ratio_gm, ratio_min, loss_end, acc_end;
     long n_undefined;
 } run_summary;
-
-typedef struct {
-    double lam1, uSu, trS, trH, ahat, abound, eps_or_C;
-    double ord1_min, ord1_max, ord2_min, ord2_max, fd_err, fd_tol, grad2_over_uFu;
-    long n_active;
-} p2_result;
 
 /* One job's record (shard.h), of fixed size for given options: the
  * summary, and for seed 0 the checkpoint rows (at most ncheck of NCOL) and
@@ -116,7 +65,7 @@ typedef struct {
 enum { NCOL = 9 }; /* iter, loss, train_acc, n_active, trH, trS, trHS, trHSbar, ratio */
 typedef struct {
     run_summary sm;
-    p2_result q;
+    onehl_props q;
     long nrows;
 } job_head;
 
@@ -194,127 +143,6 @@ static void train(run_ctx *run, net *n, const params *p, rng_stream *r, double *
     nn_eval_free(e);
 }
 
-/* Propositions 2–3 (ICML) / 4–5 (ICLR) at the trained θ. */
-static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2_result *q)
-{
-    long N = n->N, D = n->D;
-    nn_eval *e = nn_eval_new(&n->o.net);
-    double *K = SGDN_NEW(K, N * N);
-    net_outputs(e, n);
-    onehl_gram(&n->o, N, n->d.x, n->th, K);
-    dyn_glm_traces tr;
-    dyn_glm_traces_gram(N, D, K, n->c, n->r, &tr);
-    /* the samples that contribute to H, F or Σ (ICML: φ not clipped) */
-    long Na = 0, *act = SGDN_NEW(act, N);
-    for (long i = 0; i < N; i++)
-        if (n->c[i] > 0 || n->r[i] != 0)
-            act[Na++] = i;
-    double *ca = SGDN_NEW(ca, Na), *ra = SGDN_NEW(ra, Na);
-    for (long i = 0; i < Na; i++)
-        ca[i] = n->c[act[i]], ra[i] = n->r[act[i]];
-    long rk = D <= Na ? D : Na;
-    double *L = SGDN_NEW0(L, Na * rk);
-    if (D <= Na) { /* L = J (the engine's rows of the contributing samples,
-                    * where the ICML clip passes f) */
-        double *J = SGDN_NEW(J, N * D);
-        nn_jacobian(e, n->th, n->d, J);
-        for (long i = 0; i < Na; i++)
-            memcpy(L + i * rk, J + act[i] * D, D * sizeof *L);
-        free(J);
-    } else { /* L = K^{1/2} over the contributing samples */
-        double *Ka = SGDN_NEW(Ka, Na * Na);
-        for (long i = 0; i < Na; i++)
-            for (long j = 0; j < Na; j++)
-                Ka[i * Na + j] = K[act[i] * N + act[j]];
-        if (linalg_psd_sqrt((int)Na, Ka, L, 1e-8))
-            run_fail(run, "Gram matrix not positive semidefinite");
-        free(Ka);
-    }
-    double *M = SGDN_NEW(M, rk * rk), *y = SGDN_NEW(y, rk), *Ju = SGDN_NEW(Ju, Na);
-    double mu;
-    weighted(Na, rk, N, L, ca, M); /* H */
-    if (sym_extremes((int)rk, M, NULL, &mu, y))
-        run_fail(run, "eigen-solver failed");
-    /* >>> snippet zhu-onehl-align */
-    /* λ1 and J_j·u1 = (L y1)_j; then
-     * u1ᵀΣu1 = (1/N) Σ_j r_j² (J_j·u1)² − ((1/N) Σ_j r_j J_j·u1)². */
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)Na, (int)rk, 1.0, L, (int)rk, y, 1, 0.0, Ju, 1);
-    double s2 = 0.0, s1 = 0.0;
-    for (long j = 0; j < Na; j++)
-        s2 += ra[j] * ra[j] * Ju[j] * Ju[j], s1 += ra[j] * Ju[j];
-    q->uSu = s2 / N - (s1 / N) * (s1 / N);
-    q->lam1 = mu, q->trS = tr.trS, q->trH = tr.trH;
-    q->ahat = (q->uSu / tr.trS) / (mu / tr.trH); /* ahat = u1ᵀΣu1·TrH / (λ1 TrΣ) */
-    /* <<< snippet */
-    /* uᵀFu = uᵀΣu + (ḡ·u)²; the proposition's regime is ‖∇L‖² ≤ δ²uᵀFu */
-    q->grad2_over_uFu = tr.gnorm2 / (q->uSu + (s1 / N) * (s1 / N));
-
-    /* orderings: F = (1/N) Σ r_i² J_iJ_iᵀ (the uncentred second moment, the
-     * paper's Fisher), H = (1/N) Σ c_i J_iJ_iᵀ */
-    double *e1 = SGDN_NEW(e1, Na), *e2 = SGDN_NEW(e2, Na), d = p->delta;
-    /* >>> snippet zhu-onehl-order */
-    if (n->o.variant == ONEHL_ICML) {
-        /* Prop. 2 (orders in the PSD sense): F >= δ²H; F <= (δ+ε)²H with ε = max_i |φ(f_i) − y_i| − δ over
-         * the contributing samples: the smallest ε for which θ lies in the
-         * proposition's set */
-        double emax = 0.0;
-        for (long i = 0; i < Na; i++)
-            emax = fmax(emax, fabs(ra[i]) - d);
-        for (long i = 0; i < Na; i++) {
-            e1[i] = ra[i] * ra[i] - d * d * ca[i];
-            e2[i] = (d + emax) * (d + emax) * ca[i] - ra[i] * ra[i];
-        }
-        q->eps_or_C = emax;
-        q->abound = (1 - 2 * d * d) * d * d / ((d + emax) * (d + emax)); /* Eq. 83 */
-    } else {
-        /* Prop. 4: e^{−C}F <= H <= e^{C}F with C = max_i |f_i| */
-        double C = 0.0;
-        for (long i = 0; i < N; i++)
-            C = fmax(C, fabs(n->f[i]));
-        for (long i = 0; i < Na; i++) {
-            e1[i] = ca[i] - exp(-C) * ra[i] * ra[i];
-            e2[i] = exp(C) * ra[i] * ra[i] - ca[i];
-        }
-        q->eps_or_C = C;
-        q->abound = exp(-2 * C); /* Prop. 5 with its δ → 0 (the strongest form) */
-    }
-    /* <<< snippet */
-    weighted(Na, rk, N, L, e1, M);
-    if (sym_extremes((int)rk, M, &q->ord1_min, &q->ord1_max, NULL))
-        run_fail(run, "eigen-solver failed");
-    weighted(Na, rk, N, L, e2, M);
-    if (sym_extremes((int)rk, M, &q->ord2_min, &q->ord2_max, NULL))
-        run_fail(run, "eigen-solver failed");
-    q->n_active = Na;
-    free(K), free(act), free(ca), free(ra), free(L), free(M), free(y), free(Ju), free(e1), free(e2);
-
-    /* H = Gauss–Newton a.e.: compare the engine's G v with a central
-     * difference of its ∇L */
-    double *v = SGDN_NEW(v, D), *Hv = SGDN_NEW(Hv, D), *gp = SGDN_NEW(gp, D);
-    double *gm = SGDN_NEW(gm, D), *tp = SGDN_NEW(tp, D), *tm = SGDN_NEW(tm, D);
-    rng_normal_fill(r, tp, D); /* unit by unit, as θ was drawn */
-    onehl_from_units(&n->o, tp, v);
-    double vn = cblas_dnrm2((int)D, v, 1);
-    cblas_dscal((int)D, 1.0 / vn, v, 1);
-    nn_gnvp(e, n->th, n->d, v, Hv); /* (1/N) Σ c_i (J_i·v) J_i */
-    double h = p->fdh;
-    for (long j = 0; j < D; j++)
-        tp[j] = n->th[j] + h * v[j], tm[j] = n->th[j] - h * v[j];
-    nn_loss_grad(e, tp, n->d, gp, NULL);
-    nn_loss_grad(e, tm, n->d, gm, NULL);
-    double err = 0.0, hn = 0.0, gn = 0.0;
-    for (long j = 0; j < D; j++) {
-        double fd = (gp[j] - gm[j]) / (2 * h);
-        err += (fd - Hv[j]) * (fd - Hv[j]), hn += Hv[j] * Hv[j], gn += gp[j] * gp[j] + gm[j] * gm[j];
-    }
-    q->fd_err = sqrt(err / hn);
-    /* rounding of the difference quotient: ~ ε ‖∇L‖ / h, relative to ‖Hv‖;
-     * the gradient is piecewise linear, so there is no truncation error */
-    q->fd_tol = 1e3 * DBL_EPSILON * sqrt(gn) / (h * sqrt(hn));
-    free(v), free(Hv), free(gp), free(gm), free(tp), free(tm);
-    nn_eval_free(e);
-}
-
 int main(int argc, char **argv)
 {
     run_ctx run;
@@ -389,8 +217,12 @@ int main(int argc, char **argv)
         n->th = SGDN_NEW(n->th, n->D);
         n->f = SGDN_NEW(n->f, N), n->r = SGDN_NEW(n->r, N), n->c = SGDN_NEW(n->c, N);
         train(&run, n, &p, &r, s == 0 ? (double *)(h + 1) : NULL, &h->nrows, &h->sm);
-        if (s == 0) /* the propositions at the end of training, seed 0 */
-            check_props(&run, n, &p, &r, &h->q);
+        if (s == 0) { /* the propositions at the end of training, seed 0 */
+            int st = onehl_props_eval(&n->o, n->d, n->th, p.delta, p.fdh, &r, &h->q);
+            if (st)
+                run_fail(&run, "%s width %ld: propositions at the trained theta: %s", vnames[v], n->m,
+                         sgdn_strerror(st));
+        }
         free(n->th), free(n->f), free(n->r), free(n->c);
 #pragma omp critical
         {
@@ -419,7 +251,7 @@ int main(int argc, char **argv)
                         vnames[v], n->m, n->D, (long)row[0], row[1], row[2], (long)row[3], row[4], row[5],
                         row[6], row[7], row[8]);
             fprintf(fo, "\n\n");
-            p2_result *Q = &h->q;
+            onehl_props *Q = &h->q;
             fprintf(fp, "%s\t%ld\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.3g\t%.3g\t%.6g\n",
                     vnames[v], n->m, n->D, Q->lam1, Q->uSu, Q->trS, Q->trH, Q->ahat, Q->abound, Q->eps_or_C,
                     Q->ord1_min, Q->ord1_max, Q->ord2_min, Q->ord2_max, Q->fd_err, Q->fd_tol, Q->grad2_over_uFu);
@@ -503,7 +335,7 @@ int main(int argc, char **argv)
     snprintf(basis, sizeof basis, "rounding: 100 N eps = %.1e (relative)", tol);
     for (int v = 0; v < 2; v++)
         for (int wi = 0; wi < NW; wi++) {
-            p2_result *Q = &job_of(recs, &p, v, wi, 0)->q;
+            onehl_props *Q = &job_of(recs, &p, v, wi, 0)->q;
             long m = widths[v][wi];
             const char *o1 = v == 0 ? "F - delta^2 H" : "H - e^{-C} F";
             const char *o2 = v == 0 ? "(delta+eps)^2 H - F" : "e^{C} F - H";
