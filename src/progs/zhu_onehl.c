@@ -157,7 +157,7 @@ int main(int argc, char **argv)
         {"npoints", OPT_INT, &p.npoints, 10, 100000, "data points N"},
         {"iters", OPT_INT, &p.iters, 1, 1e7, "Adam iterations"},
         {"ncheck", OPT_INT, &p.ncheck, 2, 10000, "checkpoints along training (evenly spaced)"},
-        {"seeds", OPT_INT, &p.seeds, 1, 1000, "initialisations per width"},
+        {"seeds", OPT_INT, &p.seeds, 1, 64, "initialisations per width"},
         {"lr", OPT_DOUBLE, &p.lr, 1e-8, 1, "Adam learning rate"},
         {"delta", OPT_DOUBLE, &p.delta, 1e-8, 0.25, "clipping δ of the ICML output φ"},
         {"fdh", OPT_DOUBLE, &p.fdh, 1e-12, 1e-2, "step of the finite-difference Hessian check"},
