@@ -148,7 +148,7 @@ int main(int argc, char **argv)
     /* The index of the spectral claim, a rule of the test that no
      * measurement enters.  The paper's λ140 ≈ 1 % λ1 is for its 1,200
      * images.  At θ*_GD the loss is near zero and H is, up to a small term,
-     * the Gauss–Newton matrix (1/n) Σ_i J_iᵀ A_i J_i, A_i the softmax
+     * the Gauss-Newton matrix (1/n) Σ_i J_iᵀ A_i J_i, A_i the softmax
      * curvature of sample i (rank ≤ C − 1 = 9): a sum of n low-rank terms,
      * so the number of directions the spectrum spreads over grows with n,
      * and an index stands for a fraction of them.  The test keeps that
