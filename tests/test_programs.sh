@@ -67,13 +67,16 @@ done
 
 # Shardable programs (SHARDABLE, from the Makefile): two shards and a merge
 # give the bytes of one run; the merge rejects a missing, duplicated
-# (renamed) or mismatched shard with one error line and exit 1.
+# (renamed) or mismatched shard with one error line and exit 1.  A program's
+# prerequisites (prog^=DEPS) run once; each output directory starts with a
+# copy of their files, and "nothing written" means nothing besides them.
 for p in ${SHARDABLE-}; do
+  [[ " $progs " == *" $p "* ]] || continue  # only the programs under test (ONLY)
   read -r -a extra <<<"${targs[$p]-}"
   run() { "$bin/$p" --profile ci --seed "${SEED:-7}" "${extra[@]}" "$@" >/dev/null 2>"$tmp/stderr"; }
   # the outputs of the programs it reads (NEEDS), made once and copied into
   # every output directory before the program runs there
-  mkdir -p "$tmp/dep"
+  rm -rf "$tmp/dep"; mkdir -p "$tmp/dep"
   for dep in ${tdeps[$p]-}; do
     read -r -a dextra <<<"${targs[$dep]-}"
     "$bin/$dep" --profile ci --seed 7 --outdir "$tmp/dep" "${dextra[@]}" >/dev/null 2>"$tmp/stderr" ||

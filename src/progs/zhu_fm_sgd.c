@@ -7,7 +7,9 @@
  * Σ = Σ_sgd from the exact per-sample gradients at θ_t (Eq. 5, factor
  * R of dynamics.h); λ1, u1 by Lanczos on exact HVPs; Tr H by Hutchinson;
  * Tr(HΣ) by probes ε = Rᵀz (fmdyn.h), each with its standard error.
- * Every SGD run is repeated `seeds` times (OpenMP across runs).
+ * Every SGD run is repeated `seeds` times (OpenMP across runs); the runs
+ * are the work items of shard.h, each with its own streams keyed by its
+ * index, so a run may be computed by any process.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -19,7 +21,9 @@
 #include "nn.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "spectral.h"
+#include "stats.h"
 
 enum { NQ = 12 }; /* quantities at a full measurement point */
 enum { Q_LOSS, Q_ACC, Q_GNORM, Q_NOISE, Q_LAM1, Q_TRH, Q_TRS, Q_UQU, Q_AHAT, Q_THS, Q_THSBAR, Q_TEST };
@@ -37,13 +41,33 @@ typedef struct {
     uint64_t seed;
 } shared;
 
+/* One SGD run's results, a view into its fixed-size block of doubles
+ * (record_doubles(npts, nn) of them: everything computed from the run, so
+ * that the data follow from the blocks alone, sharded or not). */
 typedef struct {
     int rep;
+    double *blk;       /* the block: [bad, full, hres, gn, nn_] */
     double *full;      /* npts × NQ */
     double *gn, *nn_;  /* norm points: ‖∇L‖, √Tr Σ */
     double *hres;      /* npts: Lanczos residual of λ1, relative */
     int bad;
 } record;
+
+static size_t record_doubles(long npts, long nn)
+{
+    return 1 + (size_t)npts * (NQ + 1) + 2 * (size_t)nn;
+}
+
+/* The views of run rep into its block. */
+static void record_view(record *rec, int rep, double *blk, long npts, long nn)
+{
+    rec->rep = rep, rec->blk = blk;
+    rec->full = blk + 1;
+    rec->hres = rec->full + npts * NQ;
+    rec->gn = rec->hres + npts;
+    rec->nn_ = rec->gn + nn;
+    rec->bad = blk[0] != 0.0;
+}
 
 /* >>> snippet zhu-fm-sgd-measure */
 /* Everything at θ from the per-sample gradients G (N × D) and exact HVPs. */
@@ -121,21 +145,17 @@ static void run_one(const shared *s, const long *npt, long nn, record *rec)
         for (size_t k = 0; k < D; k++)
             theta[k] -= s->lr * g[k]; /* SGD: θ ← θ − η g_B */
     }
+    rec->blk[0] = rec->bad;
     dyn_sigma_free(&sig);
     free(theta), free(g), free(G), free(idx);
     nn_eval_free(e);
 }
 
-static void mse(const double *x, int n, size_t stride, double *m, double *se)
+/* The mean and its standard error over the runs (stats.h). */
+static void mse(const double *x, long n, double *m, double *se)
 {
-    double a = 0.0, b = 0.0;
-    for (int j = 0; j < n; j++)
-        a += x[j * stride];
-    a /= n;
-    for (int j = 0; j < n; j++)
-        b += (x[j * stride] - a) * (x[j * stride] - a);
-    *m = a;
-    *se = n > 1 ? sqrt(b / (n - 1) / n) : 0.0;
+    *m = stats_mean(x, (size_t)n);
+    *se = stats_se(x, (size_t)n);
 }
 
 int main(int argc, char **argv)
@@ -156,7 +176,7 @@ int main(int argc, char **argv)
         {"ncorrupt", OPT_INT, &ncorrupt, 0, 60000, "of them with a wrong label (as zhu_fm_gd)"},
         {"ntest", OPT_INT, &ntest, 1, 10000, "test images (the first of the test split)"},
         {"iters", OPT_INT, &iters, 10, 1e7, "SGD iterations"},
-        {"seeds", OPT_INT, &seeds, 1, 64, "SGD runs"},
+        {"seeds", OPT_INT, &seeds, 2, 64, "SGD runs (at least 2: every interval is over them)"},
         {"lr", OPT_DOUBLE, &lr, 1e-6, 10, "learning rate eta"},
         {"batch", OPT_INT, &m, 1, 60000, "batch size m"},
         {"probes", OPT_INT, &probes, 2, 10000, "probes of the Tr H and Tr(H Sigma) estimates"},
@@ -165,7 +185,8 @@ int main(int argc, char **argv)
         {"norm-every", OPT_INT, &norm_every, 1, 1e7, "iterations between gradient/noise norm rows"},
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (ncorrupt > ntrain)
         run_usage_error(&run, "--ncorrupt must not exceed --ntrain");
     /* the default path is not written back into the option, so that the
@@ -203,20 +224,23 @@ int main(int argc, char **argv)
                 .test = {test.x, test.y, NULL, test.n}, .theta0 = theta0,
                 .iters = iters, .m = m, .probes = probes, .lsteps = lsteps, .norm_every = norm_every,
                 .npts = np, .pts = pts, .lr = lr, .seed = (uint64_t)run.seed};
+    size_t rd = record_doubles(np, nn);
+    double *blks = SGDN_NEW0(blks, sgdn_mul((size_t)seeds, rd));
     record *recs = SGDN_NEW0(recs, seeds);
-    for (int j = 0; j < seeds; j++) {
-        recs[j].rep = j;
-        recs[j].full = SGDN_NEW(recs[j].full, np * NQ);
-        recs[j].hres = SGDN_NEW(recs[j].hres, np);
-        recs[j].gn = SGDN_NEW(recs[j].gn, nn), recs[j].nn_ = SGDN_NEW(recs[j].nn_, nn);
-    }
+    for (int j = 0; j < seeds; j++)
+        record_view(&recs[j], j, blks + j * rd, np, nn);
+    long lo, hi;
+    shard_items(&run, &sh, seeds, &lo, &hi);
     int done = 0;
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int j = 0; j < seeds; j++) {
+    for (long j = lo; j < hi; j++) {
         run_one(&s, npt, nn, &recs[j]);
 #pragma omp critical
-        run_progress(&run, "SGD runs", (double)++done / seeds);
+        run_progress(&run, "SGD runs", (double)++done / (double)(hi - lo));
     }
+    shard_gather(&run, &sh, blks, rd * sizeof *blks); /* a shard writes its runs and exits */
+    for (int j = 0; j < seeds; j++) /* from the blocks only, merged or not */
+        record_view(&recs[j], j, blks + j * rd, np, nn);
     double hres = 0.0;
     for (int j = 0; j < seeds; j++) {
         if (recs[j].bad)
@@ -241,20 +265,20 @@ int main(int argc, char **argv)
         for (int q = 0; q < NQ; q++) {
             for (int j = 0; j < seeds; j++)
                 v[j] = recs[j].full[p * NQ + q];
-            mse(v, (int)seeds, 1, &mean[p * NQ + q], &se[p * NQ + q]);
+            mse(v, seeds, &mean[p * NQ + q], &se[p * NQ + q]);
             fprintf(f, "\t%.6g\t%.3g", (q == Q_ACC || q == Q_TEST ? 100 : 1) * mean[p * NQ + q],
                     (q == Q_ACC || q == Q_TEST ? 100 : 1) * se[p * NQ + q]);
         }
         double a, b, c, d, e2, f2;
         for (int j = 0; j < seeds; j++)
             v[j] = recs[j].full[p * NQ + Q_THS] / recs[j].full[p * NQ + Q_THSBAR];
-        mse(v, (int)seeds, 1, &a, &b);
+        mse(v, seeds, &a, &b);
         for (int j = 0; j < seeds; j++)
             v[j] = log10(fmax(recs[j].full[p * NQ + Q_AHAT] * (double)D, 1e-300));
-        mse(v, (int)seeds, 1, &c, &d);
+        mse(v, seeds, &c, &d);
         for (int j = 0; j < seeds; j++)
             v[j] = log10(fmax(recs[j].full[p * NQ + Q_THS] / recs[j].full[p * NQ + Q_THSBAR], 1e-300));
-        mse(v, (int)seeds, 1, &e2, &f2);
+        mse(v, seeds, &e2, &f2);
         fprintf(f, "\t%.6g\t%.3g\t%.5g\t%.3g\t%.5g\t%.3g\n", a, b, c, d, e2, f2);
         /* lower 2-SE ends, per point; the claims take the smallest */
         lad[p] = c - 2 * d, lr_hs[p] = e2 - 2 * f2;
@@ -267,13 +291,13 @@ int main(int argc, char **argv)
         double a, b, c, d, e2, f2;
         for (int j = 0; j < seeds; j++)
             v[j] = recs[j].gn[p];
-        mse(v, (int)seeds, 1, &a, &b);
+        mse(v, seeds, &a, &b);
         for (int j = 0; j < seeds; j++)
             v[j] = recs[j].nn_[p];
-        mse(v, (int)seeds, 1, &c, &d);
+        mse(v, seeds, &c, &d);
         for (int j = 0; j < seeds; j++)
             v[j] = recs[j].nn_[p] / recs[j].gn[p];
-        mse(v, (int)seeds, 1, &e2, &f2);
+        mse(v, seeds, &e2, &f2);
         fprintf(f, "%ld\t%.6g\t%.3g\t%.6g\t%.3g\t%.6g\t%.3g\n", npt[p], a, b, c, d, e2, f2);
     }
     run_close(&run, f);
@@ -288,7 +312,7 @@ int main(int argc, char **argv)
             top = fmax(top, recs[j].full[p * NQ + Q_THS]);
         v[j] = log10(fmax(top, 1e-300) / fmax(recs[j].full[(np - 1) * NQ + Q_THS], 1e-300));
     }
-    mse(v, (int)seeds, 1, &fall, &fall_se);
+    mse(v, seeds, &fall, &fall_se);
     /* the noise/gradient ratio late: its mean over the last fifth of the run */
     for (int j = 0; j < seeds; j++) {
         double a = 0.0;
@@ -298,7 +322,7 @@ int main(int argc, char **argv)
                 a += recs[j].nn_[p] / recs[j].gn[p], c++;
         v[j] = a / c;
     }
-    mse(v, (int)seeds, 1, &late, &late_se);
+    mse(v, seeds, &late, &late_se);
     long last = (np - 1) * NQ;
     run_value(&run, "iters", "%ld", iters);
     run_value(&run, "seeds", "%ld", seeds);
@@ -392,9 +416,7 @@ int main(int argc, char **argv)
         .measured = 100 * (a1 - a0 - 2 * sea), .predicted = 0.0, .tol = 0.0,
         .basis = "2 SE over seeds (at least binomial) inside measured", .note = note});
 
-    for (int j = 0; j < seeds; j++)
-        free(recs[j].full), free(recs[j].hres), free(recs[j].gn), free(recs[j].nn_);
-    free(recs), free(mean), free(se), free(v), free(pts), free(npt), free(theta0);
+    free(blks), free(recs), free(mean), free(se), free(v), free(pts), free(npt), free(theta0);
     fmdyn_task_free(&train, &test);
     return run_finish(&run);
 }

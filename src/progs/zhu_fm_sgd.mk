@@ -9,3 +9,4 @@ FIGSECTION_8 := report/zhu-70-fm-noise.tex
 ARGS_zhu_fm_sgd := --theta $(D)/zhu_fm_gd.theta
 NEEDS_zhu_fm_sgd := zhu_fm_gd
 TESTARGS_zhu_fm_sgd := --ntrain 60 --ncorrupt 10 --iters 20 --seeds 2 --probes 2 --lanczos-steps 4 --points 3 --norm-every 5
+SHARDABLE += zhu_fm_sgd

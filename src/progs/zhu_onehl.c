@@ -10,22 +10,22 @@
  * Along training we track Tr(HΣ) and Tr(HΣbar), Σbar = (TrΣ/D) I, from the
  * Gram matrix of the per-sample Jacobians (dynamics.h, dyn_glm_traces_gram;
  * the Gram matrix by onehl_gram's popcount); at the end of training we
- * check the Fisher–Hessian orderings and the alignment bound.
+ * check the Fisher–Hessian orderings and the alignment bound
+ * (onehl_props.h).
  */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cblas.h>
-#include <lapacke.h>
 
 #include "dynamics.h"
-#include "linalg.h"
 #include "nn.h"
 #include "onehl.h"
+#include "onehl_props.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "err.h"
 #include "stats.h"
 
@@ -53,63 +53,42 @@ static void net_outputs(nn_eval *e, net *n)
     onehl_derivs(&n->o, n->N, n->f, n->d.y, n->r, n->c);
 }
 
-/* Extreme eigenvalues (and, with y non-NULL, the top eigenvector) of a
- * symmetric r×r matrix M, by LAPACKE dsyevr restricted to the two ends. */
-static int sym_extremes(int r, const double *M, double *lmin, double *lmax, double *y)
-{
-    /* dsyevr needs room for all r eigenvalues in w, even for one */
-    double *a = SGDN_NEW(a, (size_t)r * r), *w = SGDN_NEW(w, (size_t)r);
-    double *z = y ? sgdn_malloc((size_t)r * sizeof *z) : NULL;
-    lapack_int m, isuppz[2];
-    memcpy(a, M, (size_t)r * r * sizeof *a);
-    int info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, y ? 'V' : 'N', 'I', 'U', r, a, r, 0, 0, r, r, 0.0, &m, w,
-                              y ? z : NULL, 1, isuppz);
-    *lmax = w[0];
-    if (y)
-        memcpy(y, z, (size_t)r * sizeof *z);
-    if (!info && lmin) {
-        memcpy(a, M, (size_t)r * r * sizeof *a);
-        info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'N', 'I', 'U', r, a, r, 0, 0, 1, 1, 0.0, &m, w, NULL, 1, isuppz);
-        *lmin = w[0];
-    }
-    free(a), free(z), free(w);
-    return info;
-}
-
-/* >>> snippet zhu-onehl-weighted */
-/* M = (1/N) Lᵀ diag(e) L (r×r) for any factor L (Na×r) with L Lᵀ = K, the
- * Gram matrix of the contributing samples' Jacobians.  Because J = L Q with
- * Q having orthonormal rows, (1/N) Jᵀ diag(e) J = Qᵀ M Q: the nonzero
- * eigenvalues agree, and an eigenvector y of M is u = Qᵀy in θ-space, with
- * J_j·u = (L y)_j.  L = J itself when D ≤ Na, L = K^{1/2} otherwise. */
-static void weighted(long Na, long r, long N, const double *L, const double *e, double *M)
-{
-    double *T = SGDN_NEW(T, Na * r);
-    for (long i = 0; i < Na; i++)
-        for (long j = 0; j < r; j++)
-            T[i * r + j] = e[i] * L[i * r + j] / N;
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)r, (int)r, (int)Na, 1.0, L, (int)r, T, (int)r, 0.0,
-                M, (int)r);
-    for (long i = 0; i < r; i++) /* symmetrise the rounding */
-        for (long j = i + 1; j < r; j++)
-            M[i * r + j] = M[j * r + i] = 0.5 * (M[i * r + j] + M[j * r + i]);
-    free(T);
-}
-/* <<< snippet */
-
 typedef struct {
     double ratio_end, ratio_gm, ratio_min, loss_end, acc_end;
     long n_undefined;
 } run_summary;
 
+/* One job's record (shard.h), of fixed size for given options: the
+ * summary, and for seed 0 the checkpoint rows (at most ncheck of NCOL) and
+ * the propositions at the end of training.  The data files are written
+ * from the records alone, so a merge of shards writes the same bytes. */
+enum { NCOL = 9 }; /* iter, loss, train_acc, n_active, trH, trS, trHS, trHSbar, ratio */
 typedef struct {
-    double lam1, uSu, trS, trH, ahat, abound, eps_or_C;
-    double ord1_min, ord1_max, ord2_min, ord2_max, fd_err, fd_tol, grad2_over_uFu;
-    long n_active;
-} p2_result;
+    run_summary sm;
+    onehl_props q;
+    long nrows;
+} job_head;
 
-/* Adam on L(θ), full batch; checkpoints write rows to fo (may be NULL). */
-static void train(run_ctx *run, net *n, const params *p, rng_stream *r, FILE *fo, run_summary *sm)
+static size_t job_bytes(const params *p)
+{
+    return sizeof(job_head) + sgdn_mul(p->ncheck, NCOL * sizeof(double));
+}
+
+static job_head *job_at(unsigned char *recs, const params *p, long j)
+{
+    return (job_head *)(recs + j * job_bytes(p));
+}
+
+/* The record of (variant v, width index wi, seed s). */
+static job_head *job_of(unsigned char *recs, const params *p, int v, int wi, long s)
+{
+    return job_at(recs, p, ((long)v * NW + wi) * p->seeds + s);
+}
+
+/* Adam on L(θ), full batch; checkpoints write NCOL-column rows to rows (if
+ * not NULL; at most p->ncheck of them, their number in *nrows). */
+static void train(run_ctx *run, net *n, const params *p, rng_stream *r, double *rows, long *nrows,
+                  run_summary *sm)
 {
     long D = n->D, T = p->iters, K = p->ncheck;
     nn_eval *e = nn_eval_new(&n->o.net); /* one per job: its chunks run on this thread */
@@ -140,10 +119,11 @@ static void train(run_ctx *run, net *n, const params *p, rng_stream *r, FILE *fo
             } else
                 sm->n_undefined++;
             sm->ratio_end = ratio, sm->loss_end = L, sm->acc_end = (double)correct / n->N;
-            if (fo)
-                fprintf(fo, "%s\t%ld\t%ld\t%ld\t%.6g\t%.4f\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n",
-                        vnames[n->o.variant], n->m, D, t, L, (double)correct / n->N, act, tr.trH, tr.trS,
-                        tr.trHS, tr.trHSbar, ratio);
+            if (rows && c < K) { /* c < K always (distinct checkpoints) */
+                double row[NCOL] = {(double)t, L, (double)correct / n->N, (double)act, tr.trH, tr.trS,
+                                    tr.trHS, tr.trHSbar, ratio};
+                memcpy(rows + c * NCOL, row, sizeof row);
+            }
             c++;
             next = K > 1 ? (long)llround((double)c * T / (K - 1)) : T + 1;
         }
@@ -156,129 +136,10 @@ static void train(run_ctx *run, net *n, const params *p, rng_stream *r, FILE *fo
             n->th[j] -= p->lr * (mo[j] / c1) / (sqrt(v[j] / c2) + eps);
         }
     }
+    if (nrows)
+        *nrows = c;
     sm->ratio_gm = nlog ? exp(lsum / nlog) : NAN;
     free(g), free(mo), free(v), free(Kg);
-    nn_eval_free(e);
-}
-
-/* Propositions 2–3 (ICML) / 4–5 (ICLR) at the trained θ. */
-static void check_props(run_ctx *run, net *n, const params *p, rng_stream *r, p2_result *q)
-{
-    long N = n->N, D = n->D;
-    nn_eval *e = nn_eval_new(&n->o.net);
-    double *K = SGDN_NEW(K, N * N);
-    net_outputs(e, n);
-    onehl_gram(&n->o, N, n->d.x, n->th, K);
-    dyn_glm_traces tr;
-    dyn_glm_traces_gram(N, D, K, n->c, n->r, &tr);
-    /* the samples that contribute to H, F or Σ (ICML: φ not clipped) */
-    long Na = 0, *act = SGDN_NEW(act, N);
-    for (long i = 0; i < N; i++)
-        if (n->c[i] > 0 || n->r[i] != 0)
-            act[Na++] = i;
-    double *ca = SGDN_NEW(ca, Na), *ra = SGDN_NEW(ra, Na);
-    for (long i = 0; i < Na; i++)
-        ca[i] = n->c[act[i]], ra[i] = n->r[act[i]];
-    long rk = D <= Na ? D : Na;
-    double *L = SGDN_NEW0(L, Na * rk);
-    if (D <= Na) { /* L = J (the engine's rows of the contributing samples,
-                    * where the ICML clip passes f) */
-        double *J = SGDN_NEW(J, N * D);
-        nn_jacobian(e, n->th, n->d, J);
-        for (long i = 0; i < Na; i++)
-            memcpy(L + i * rk, J + act[i] * D, D * sizeof *L);
-        free(J);
-    } else { /* L = K^{1/2} over the contributing samples */
-        double *Ka = SGDN_NEW(Ka, Na * Na);
-        for (long i = 0; i < Na; i++)
-            for (long j = 0; j < Na; j++)
-                Ka[i * Na + j] = K[act[i] * N + act[j]];
-        if (linalg_psd_sqrt((int)Na, Ka, L, 1e-8))
-            run_fail(run, "Gram matrix not positive semidefinite");
-        free(Ka);
-    }
-    double *M = SGDN_NEW(M, rk * rk), *y = SGDN_NEW(y, rk), *Ju = SGDN_NEW(Ju, Na);
-    double mu;
-    weighted(Na, rk, N, L, ca, M); /* H */
-    if (sym_extremes((int)rk, M, NULL, &mu, y))
-        run_fail(run, "eigen-solver failed");
-    /* >>> snippet zhu-onehl-align */
-    /* λ1 and J_j·u1 = (L y1)_j; then
-     * u1ᵀΣu1 = (1/N) Σ_j r_j² (J_j·u1)² − ((1/N) Σ_j r_j J_j·u1)². */
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)Na, (int)rk, 1.0, L, (int)rk, y, 1, 0.0, Ju, 1);
-    double s2 = 0.0, s1 = 0.0;
-    for (long j = 0; j < Na; j++)
-        s2 += ra[j] * ra[j] * Ju[j] * Ju[j], s1 += ra[j] * Ju[j];
-    q->uSu = s2 / N - (s1 / N) * (s1 / N);
-    q->lam1 = mu, q->trS = tr.trS, q->trH = tr.trH;
-    q->ahat = (q->uSu / tr.trS) / (mu / tr.trH); /* ahat = u1ᵀΣu1·TrH / (λ1 TrΣ) */
-    /* <<< snippet */
-    /* uᵀFu = uᵀΣu + (ḡ·u)²; the proposition's regime is ‖∇L‖² ≤ δ²uᵀFu */
-    q->grad2_over_uFu = tr.gnorm2 / (q->uSu + (s1 / N) * (s1 / N));
-
-    /* orderings: F = (1/N) Σ r_i² J_iJ_iᵀ (the uncentred second moment, the
-     * paper's Fisher), H = (1/N) Σ c_i J_iJ_iᵀ */
-    double *e1 = SGDN_NEW(e1, Na), *e2 = SGDN_NEW(e2, Na), d = p->delta;
-    /* >>> snippet zhu-onehl-order */
-    if (n->o.variant == ONEHL_ICML) {
-        /* Prop. 2 (orders in the PSD sense): F >= δ²H; F <= (δ+ε)²H with ε = max_i |φ(f_i) − y_i| − δ over
-         * the contributing samples: the smallest ε for which θ lies in the
-         * proposition's set */
-        double emax = 0.0;
-        for (long i = 0; i < Na; i++)
-            emax = fmax(emax, fabs(ra[i]) - d);
-        for (long i = 0; i < Na; i++) {
-            e1[i] = ra[i] * ra[i] - d * d * ca[i];
-            e2[i] = (d + emax) * (d + emax) * ca[i] - ra[i] * ra[i];
-        }
-        q->eps_or_C = emax;
-        q->abound = (1 - 2 * d * d) * d * d / ((d + emax) * (d + emax)); /* Eq. 83 */
-    } else {
-        /* Prop. 4: e^{−C}F <= H <= e^{C}F with C = max_i |f_i| */
-        double C = 0.0;
-        for (long i = 0; i < N; i++)
-            C = fmax(C, fabs(n->f[i]));
-        for (long i = 0; i < Na; i++) {
-            e1[i] = ca[i] - exp(-C) * ra[i] * ra[i];
-            e2[i] = exp(C) * ra[i] * ra[i] - ca[i];
-        }
-        q->eps_or_C = C;
-        q->abound = exp(-2 * C); /* Prop. 5 with its δ → 0 (the strongest form) */
-    }
-    /* <<< snippet */
-    weighted(Na, rk, N, L, e1, M);
-    if (sym_extremes((int)rk, M, &q->ord1_min, &q->ord1_max, NULL))
-        run_fail(run, "eigen-solver failed");
-    weighted(Na, rk, N, L, e2, M);
-    if (sym_extremes((int)rk, M, &q->ord2_min, &q->ord2_max, NULL))
-        run_fail(run, "eigen-solver failed");
-    q->n_active = Na;
-    free(K), free(act), free(ca), free(ra), free(L), free(M), free(y), free(Ju), free(e1), free(e2);
-
-    /* H = Gauss–Newton a.e.: compare the engine's G v with a central
-     * difference of its ∇L */
-    double *v = SGDN_NEW(v, D), *Hv = SGDN_NEW(Hv, D), *gp = SGDN_NEW(gp, D);
-    double *gm = SGDN_NEW(gm, D), *tp = SGDN_NEW(tp, D), *tm = SGDN_NEW(tm, D);
-    rng_normal_fill(r, tp, D); /* unit by unit, as θ was drawn */
-    onehl_from_units(&n->o, tp, v);
-    double vn = cblas_dnrm2((int)D, v, 1);
-    cblas_dscal((int)D, 1.0 / vn, v, 1);
-    nn_gnvp(e, n->th, n->d, v, Hv); /* (1/N) Σ c_i (J_i·v) J_i */
-    double h = p->fdh;
-    for (long j = 0; j < D; j++)
-        tp[j] = n->th[j] + h * v[j], tm[j] = n->th[j] - h * v[j];
-    nn_loss_grad(e, tp, n->d, gp, NULL);
-    nn_loss_grad(e, tm, n->d, gm, NULL);
-    double err = 0.0, hn = 0.0, gn = 0.0;
-    for (long j = 0; j < D; j++) {
-        double fd = (gp[j] - gm[j]) / (2 * h);
-        err += (fd - Hv[j]) * (fd - Hv[j]), hn += Hv[j] * Hv[j], gn += gp[j] * gp[j] + gm[j] * gm[j];
-    }
-    q->fd_err = sqrt(err / hn);
-    /* rounding of the difference quotient: ~ ε ‖∇L‖ / h, relative to ‖Hv‖;
-     * the gradient is piecewise linear, so there is no truncation error */
-    q->fd_tol = 1e3 * DBL_EPSILON * sqrt(gn) / (h * sqrt(hn));
-    free(v), free(Hv), free(gp), free(gm), free(tp), free(tm);
     nn_eval_free(e);
 }
 
@@ -296,12 +157,13 @@ int main(int argc, char **argv)
         {"npoints", OPT_INT, &p.npoints, 10, 100000, "data points N"},
         {"iters", OPT_INT, &p.iters, 1, 1e7, "Adam iterations"},
         {"ncheck", OPT_INT, &p.ncheck, 2, 10000, "checkpoints along training (evenly spaced)"},
-        {"seeds", OPT_INT, &p.seeds, 1, 1000, "initialisations per width"},
+        {"seeds", OPT_INT, &p.seeds, 1, 64, "initialisations per width"},
         {"lr", OPT_DOUBLE, &p.lr, 1e-8, 1, "Adam learning rate"},
         {"delta", OPT_DOUBLE, &p.delta, 1e-8, 0.25, "clipping δ of the ICML output φ"},
         {"fdh", OPT_DOUBLE, &p.fdh, 1e-12, 1e-2, "step of the finite-difference Hessian check"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
 
     /* the data: x ~ N(0, I₂), labelled by a fixed line, shared by every net */
     long N = p.npoints;
@@ -314,26 +176,17 @@ int main(int argc, char **argv)
         y[i] = x[2 * i] + 0.5 * x[2 * i + 1] > 0.2;
     }
 
-    FILE *fo = run_open(&run, ".tsv", "variant\twidth\tD\titer\tloss\ttrain_acc\tn_active\ttr_H\ttr_Sigma\ttr_H_Sigma\ttr_H_Sigmabar\tratio");
-    FILE *fs = run_open(&run, "-seeds.tsv", "variant\twidth\tD\tseed\tratio_end\tratio_geomean\tratio_min\tn_undefined\tloss_end\tacc_end");
-    FILE *fp = run_open(&run, "-props.tsv",
-                        "variant\twidth\tD\tlambda1\tuSu\ttr_Sigma\ttr_H\tahat\tabound\teps_or_C\tord1_min\tord1_max\tord2_min\tord2_max\tfd_err\tfd_tol\tgrad2_over_uFu");
-    run_summary sm[2][NW][64];
-    p2_result q[2][NW];
-    if (p.seeds > 64)
-        run_usage_error(&run, "--seeds must be at most 64");
-    /* Every (variant, width, seed) is an independent job: the jobs run in
-     * parallel, largest first, each on one thread, its seed-0 rows written
-     * to a memory buffer; buffers and results are then written in job order,
-     * so the files do not depend on the thread count or the schedule.
+    /* Every (variant, width, seed) is an independent job, j = (v·NW + wi)·seeds
+     * + s, with its own stream: the work items of shard.h.  The jobs run in
+     * parallel, largest first, each on one thread, into its record; the
+     * files are then written from the records in job order, so they depend
+     * neither on the thread count, the schedule nor the sharding.
      * (Coarse-grained: on a shared machine, fine-grained loops inside each
      * net spend their time at barriers.) */
     long nj = 2 * NW * p.seeds;
     net *nets = SGDN_NEW0(nets, nj);
-    rng_stream *rs = SGDN_NEW0(rs, nj);
-    char **buf = SGDN_NEW0(buf, nj);
-    size_t *blen = SGDN_NEW0(blen, nj);
-    long *order = SGDN_NEW(order, nj);
+    unsigned char *recs = sgdn_calloc(nj, job_bytes(&p));
+    long *order = SGDN_NEW(order, nj), lo, hi;
     double work = 0, done = 0;
     for (long j = 0; j < nj; j++) {
         int v = (int)(j / (NW * p.seeds)), wi = (int)(j / p.seeds % NW);
@@ -341,53 +194,71 @@ int main(int argc, char **argv)
         *n = (net){.N = N, .m = widths[v][wi], .d = {x, y, NULL, (int)N}};
         onehl_init(&n->o, v ? ONEHL_ICLR : ONEHL_ICML, (int)n->m, p.delta);
         n->D = (long)n->o.net.D;
-        n->th = SGDN_NEW(n->th, n->D);
-        n->f = SGDN_NEW(n->f, N), n->r = SGDN_NEW(n->r, N), n->c = SGDN_NEW(n->c, N);
         order[j] = j;
-        work += n->m;
     }
-    for (long a = 1; a < nj; a++) /* largest nets first */
+    shard_items(&run, &sh, nj, &lo, &hi);
+    long no = 0;
+    for (long j = lo; j < hi; j++)
+        order[no++] = j, work += nets[j].m;
+    for (long a = 1; a < no; a++) /* largest nets first */
         for (long b = a; b > 0 && nets[order[b]].m > nets[order[b - 1]].m; b--) {
             long t = order[b];
             order[b] = order[b - 1], order[b - 1] = t;
         }
 #pragma omp parallel for schedule(dynamic, 1)
-    for (long o = 0; o < nj; o++) {
+    for (long o = 0; o < no; o++) {
         long j = order[o];
-        int v = nets[j].o.variant, wi = (int)(j / p.seeds % NW);
-        long s = j % p.seeds;
-        rng_init_sub(&rs[j], (uint64_t)run.seed, 1 + 8 * (uint64_t)v + (uint64_t)wi, (uint64_t)s);
-        FILE *mf = s == 0 ? open_memstream(&buf[j], &blen[j]) : NULL;
-        train(&run, &nets[j], &p, &rs[j], mf, &sm[v][wi][s]);
-        if (mf)
-            fclose(mf);
-#pragma omp critical
-        {
-            done += nets[j].m;
-            run_progress(&run, "nets", done / work);
-        }
-    }
-    for (long j = 0; j < nj; j++) {
         net *n = &nets[j];
         int v = n->o.variant, wi = (int)(j / p.seeds % NW);
         long s = j % p.seeds;
-        run_summary *S = &sm[v][wi][s];
+        job_head *h = job_at(recs, &p, j);
+        rng_stream r;
+        rng_init_sub(&r, (uint64_t)run.seed, 1 + 8 * (uint64_t)v + (uint64_t)wi, (uint64_t)s);
+        n->th = SGDN_NEW(n->th, n->D);
+        n->f = SGDN_NEW(n->f, N), n->r = SGDN_NEW(n->r, N), n->c = SGDN_NEW(n->c, N);
+        train(&run, n, &p, &r, s == 0 ? (double *)(h + 1) : NULL, &h->nrows, &h->sm);
+        if (s == 0) { /* the propositions at the end of training, seed 0 */
+            int st = onehl_props_eval(&n->o, n->d, n->th, p.delta, p.fdh, &r, &h->q);
+            if (st)
+                run_fail(&run, "%s width %ld: propositions at the trained theta: %s", vnames[v], n->m,
+                         sgdn_strerror(st));
+        }
+        free(n->th), free(n->f), free(n->r), free(n->c);
+#pragma omp critical
+        {
+            done += n->m;
+            run_progress(&run, "nets", done / work);
+        }
+    }
+    shard_gather(&run, &sh, recs, job_bytes(&p)); /* a shard writes its jobs and exits */
+
+    FILE *fo = run_open(&run, ".tsv", "variant\twidth\tD\titer\tloss\ttrain_acc\tn_active\ttr_H\ttr_Sigma\ttr_H_Sigma\ttr_H_Sigmabar\tratio");
+    FILE *fs = run_open(&run, "-seeds.tsv", "variant\twidth\tD\tseed\tratio_end\tratio_geomean\tratio_min\tn_undefined\tloss_end\tacc_end");
+    FILE *fp = run_open(&run, "-props.tsv",
+                        "variant\twidth\tD\tlambda1\tuSu\ttr_Sigma\ttr_H\tahat\tabound\teps_or_C\tord1_min\tord1_max\tord2_min\tord2_max\tfd_err\tfd_tol\tgrad2_over_uFu");
+    for (long j = 0; j < nj; j++) {
+        net *n = &nets[j];
+        int v = n->o.variant;
+        long s = j % p.seeds;
+        job_head *h = job_at(recs, &p, j);
+        run_summary *S = &h->sm;
         fprintf(fs, "%s\t%ld\t%ld\t%ld\t%.6g\t%.6g\t%.6g\t%ld\t%.6g\t%.4f\n", vnames[v], n->m, n->D, s,
                 S->ratio_end, S->ratio_gm, S->ratio_min, S->n_undefined, S->loss_end, S->acc_end);
         if (s == 0) {
-            fwrite(buf[j], 1, blen[j], fo);
+            const double *row = (const double *)(h + 1);
+            for (long k = 0; k < h->nrows; k++, row += NCOL)
+                fprintf(fo, "%s\t%ld\t%ld\t%ld\t%.6g\t%.4f\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n",
+                        vnames[v], n->m, n->D, (long)row[0], row[1], row[2], (long)row[3], row[4], row[5],
+                        row[6], row[7], row[8]);
             fprintf(fo, "\n\n");
-            check_props(&run, n, &p, &rs[j], &q[v][wi]);
-            p2_result *Q = &q[v][wi];
+            onehl_props *Q = &h->q;
             fprintf(fp, "%s\t%ld\t%ld\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.3g\t%.3g\t%.6g\n",
                     vnames[v], n->m, n->D, Q->lam1, Q->uSu, Q->trS, Q->trH, Q->ahat, Q->abound, Q->eps_or_C,
                     Q->ord1_min, Q->ord1_max, Q->ord2_min, Q->ord2_max, Q->fd_err, Q->fd_tol, Q->grad2_over_uFu);
-            free(buf[j]);
         }
-        free(n->th), free(n->f), free(n->r), free(n->c);
         onehl_free(&n->o);
     }
-    free(nets), free(rs), free(buf), free(blen), free(order);
+    free(nets), free(order);
     run_close(&run, fo);
     run_close(&run, fs);
     run_close(&run, fp);
@@ -404,12 +275,12 @@ int main(int argc, char **argv)
         int conc_end = 0, conc_gm = 0, pairs = 0;
         for (int wi = 0; wi < NW; wi++)
             for (long s = 0; s < p.seeds; s++) {
-                mn = fmin(mn, sm[v][wi][s].ratio_min);
-                und += sm[v][wi][s].n_undefined;
+                mn = fmin(mn, job_of(recs, &p, v, wi, s)->sm.ratio_min);
+                und += job_of(recs, &p, v, wi, s)->sm.n_undefined;
                 if (wi > 0) {
                     pairs++;
-                    conc_end += sm[v][wi][s].ratio_end > sm[v][wi - 1][s].ratio_end;
-                    conc_gm += sm[v][wi][s].ratio_gm > sm[v][wi - 1][s].ratio_gm;
+                    conc_end += job_of(recs, &p, v, wi, s)->sm.ratio_end > job_of(recs, &p, v, wi - 1, s)->sm.ratio_end;
+                    conc_gm += job_of(recs, &p, v, wi, s)->sm.ratio_gm > job_of(recs, &p, v, wi - 1, s)->sm.ratio_gm;
                 }
             }
         snprintf(check, sizeof check, "%s: min over widths, seeds, checkpoints of Tr(H Sigma)/Tr(H Sigmabar)",
@@ -436,11 +307,11 @@ int main(int argc, char **argv)
             stats_acc a;
             stats_acc_init(&a);
             for (long s = 0; s < p.seeds; s++)
-                stats_acc_add(&a, sm[v][wi][s].ratio_end);
+                stats_acc_add(&a, job_of(recs, &p, v, wi, s)->sm.ratio_end);
             snprintf(key, sizeof key, "%s-%ld-ratio", vnames[v], widths[v][wi]);
             run_value(&run, key, "%.3g", a.mean);
             snprintf(key, sizeof key, "%s-%ld-acc", vnames[v], widths[v][wi]);
-            run_value(&run, key, "%.3f", sm[v][wi][0].acc_end);
+            run_value(&run, key, "%.3f", job_of(recs, &p, v, wi, 0)->sm.acc_end);
         }
     }
 
@@ -464,7 +335,7 @@ int main(int argc, char **argv)
     snprintf(basis, sizeof basis, "rounding: 100 N eps = %.1e (relative)", tol);
     for (int v = 0; v < 2; v++)
         for (int wi = 0; wi < NW; wi++) {
-            p2_result *Q = &q[v][wi];
+            onehl_props *Q = &job_of(recs, &p, v, wi, 0)->q;
             long m = widths[v][wi];
             const char *o1 = v == 0 ? "F - delta^2 H" : "H - e^{-C} F";
             const char *o2 = v == 0 ? "(delta+eps)^2 H - F" : "e^{C} F - H";
@@ -520,6 +391,6 @@ int main(int argc, char **argv)
     run_value(&run, "seeds", "%ld", p.seeds);
     run_value(&run, "npoints", "%ld", N);
     run_value(&run, "ncheck", "%ld", p.ncheck);
-    free(x), free(y);
+    free(x), free(y), free(recs);
     return run_finish(&run);
 }
