@@ -29,6 +29,7 @@
 #include "nn.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "stats.h"
 
 #define NVAR 3
@@ -51,6 +52,7 @@ typedef struct {
     double L, N, g2, acc, trH, dec, exact_jj;
 } ckpt;
 
+/* The record of one work item (a run, one seed): every checkpoint of it. */
 typedef struct {
     int nck;
     ckpt c[MAXCK];
@@ -228,7 +230,8 @@ int main(int argc, char **argv)
         {"late", OPT_DOUBLE, &late, 0.01, 1, "late stage: epochs >= late x epochs (fixed in advance)"},
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (p.B > ntrain || p.B > cnn_ntrain)
         run_usage_error(&run, "--B must not exceed --ntrain or --cnn-ntrain");
     p.c1 = (int)c1, p.c2 = (int)c2, p.c3 = (int)c3;
@@ -262,15 +265,19 @@ int main(int argc, char **argv)
         pv[v].epochs = v == V_CNN_MSE ? cnn_epochs : epochs;
         nck[v] = checkpoints(pv[v].epochs, ncheck, ep[v]);
     }
+    /* The work items: run t = (variant t / seeds, seed t % seeds), each on
+     * its own streams; a shard (shard.h) computes a contiguous range. */
     trace *tr = SGDN_NEW0(tr, NVAR * seeds);
-    long ntask = NVAR * seeds, done = 0;
+    long ntask = NVAR * seeds, done = 0, lo, hi;
+    shard_items(&run, &sh, ntask, &lo, &hi);
 #pragma omp parallel for schedule(dynamic, 1)
-    for (long t = 0; t < ntask; t++) {
+    for (long t = lo; t < hi; t++) {
         int v = (int)(t / seeds);
         run_one(&run, v, &pv[v], v == V_CNN_MSE ? &sc : &sm, t % seeds, ep[v], nck[v], &tr[t]);
 #pragma omp critical
-        run_progress(&run, "runs", (double)++done / ntask);
+        run_progress(&run, "runs", (double)++done / (hi - lo));
     }
+    shard_gather(&run, &sh, tr, sizeof *tr); /* a shard writes its runs and exits */
 
     FILE *f = run_open(&run, ".tsv", "run\tseed\tepoch\tloss\tnoise\tgrad2\taccuracy\ttrH\tnoise_decoupled\tratio\tratio_decoupled");
     for (int v = 0; v < NVAR; v++) {
