@@ -24,6 +24,7 @@
 
 #include "err.h"
 #include "fmnist.h"
+#include "linalg.h"
 #include "mlp.h"
 #include "mori.h"
 #include "rng.h"
@@ -72,7 +73,7 @@ static void spectra(run_ctx *run, const mlp_net *m, mlp_work *w, const double *t
             tmp[(size_t)i * N + j] = sq[i] * k * sq[j]; /* (1/N) diag(√ℓ) K diag(√ℓ) */
             K[(size_t)i * N + j] = L * k;               /* (L/N) K */
         }
-    if (mori_eigvals(N, tmp, ex) || mori_eigvals(N, K, dec))
+    if (linalg_sym_eigvals(N, tmp, ex) || linalg_sym_eigvals(N, K, dec))
         run_fail(run, "LAPACK eigenvalue solver failed");
     /* <<< snippet */
     free(F), free(sq);

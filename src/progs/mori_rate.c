@@ -12,13 +12,8 @@
  * Langevin dynamics with constant noise dθ = −L' dt + √(2D) dW, whose
  * Kramers rate is Arrhenius, κ ∝ e^{−ΔL/D}.
  *
- * The wells: quartic, at fixed curvature h* = L''(θ*),
- *
- *     L(θ) = L* + ΔL (1 − θ²/a²)²,   a² = 8 ΔL / h*,
- *
- * minima ±a (L = L*), saddle 0 (L = L* + ΔL), |h_s| = h* /2.  Escape starts
- * at θ* = −a and ends at the other minimum +a; a reflecting wall at −2a
- * (where L − L* = 9ΔL) closes the left side.  Two families: ΔL = 1 and
+ * The wells: the quartic L(θ) = L* + ΔL (1 − θ²/a²)² of qwell.h at fixed
+ * curvature h*, escape from −a to +a.  Two families: ΔL = 1 and
  * ΔL = 2, each at the same ratios C = L(θ_s)/L(θ*), i.e. L* = ΔL/(C − 1).
  * Within a family ΔL is fixed and L* varies; across families, wells of the
  * same C are exact rescalings of each other, L₂(θ) = 2 L₁(θ/√2), under which
@@ -32,6 +27,7 @@
 
 #include "diffusion1d.h"
 #include "err.h"
+#include "qwell.h"
 #include "sinwell.h"
 #include "rng.h"
 #include "run.h"
@@ -42,79 +38,23 @@
 #define NFAM 2
 
 typedef struct {
-    double Lstar, dL, a2, h; /* L* , ΔL, a², h* */
-    double temp;             /* SGD SDE: η h* /B; Langevin: unused */
-    double D;                /* Langevin: noise D; SGD SDE: 0 */
-} well;
-
-static double well_loss(const well *w, double th)
-{
-    double s = 1 - th * th / w->a2;
-    return w->Lstar + w->dL * s * s;
-}
-
-static double well_grad(const well *w, double th)
-{
-    return -4 * w->dL * th * (1 - th * th / w->a2) / w->a2;
-}
-
-static double drift(double th, void *p) { return -well_grad(p, th); }
-
-/* The noise variance b²(θ): 2 (η h* /B) L(θ) for the SGD SDE, 2D for Langevin. */
-static double noise_var(double th, void *p)
-{
-    const well *w = p;
-    return w->D > 0 ? 2 * w->D : 2 * w->temp * well_loss(w, th);
-}
-
-/* One Euler–Maruyama escape from −a to +a with reflection at −2a; returns
- * the passage time, or −1 if it exceeds tmax. */
-static double escape_em(const well *w, double dt, double tmax, rng_stream *r)
-{
-    double a = sqrt(w->a2), l = -2 * a, th = -a, sdt = sqrt(dt);
-    long k = 0, kmax = (long)(tmax / dt);
-    /* >>> snippet mori-rate-em */
-    while (th < a) {
-        double b2 = noise_var(th, (void *)w); /* 2ηh*L(θ)/B, or 2D */
-        th += -well_grad(w, th) * dt + sqrt(b2) * sdt * rng_normal(r);
-        if (th < l)
-            th = 2 * l - th; /* reflecting wall, far in the tail */
-        if (++k > kmax)
-            return -1;
-    }
-    /* <<< snippet */
-    return k * dt;
-}
-
-typedef struct {
     double mean, se, exact, qerr;
 } esc;
 
 /* The exact mean passage time of a well (quadrature). */
-static void well_exact(run_ctx *run, const well *w, int grid, esc *e)
+static void well_exact(run_ctx *run, const qwell *w, int grid, esc *e)
 {
-    diffusion1d df = {drift, noise_var, (void *)w};
-    double a = sqrt(w->a2);
-    if (diffusion1d_mfpt(&df, -2 * a, -a, a, grid, &e->exact, &e->qerr))
+    if (qwell_mfpt(w, grid, &e->exact, &e->qerr))
         run_fail(run, "quadrature failed for L* = %g, dL = %g", w->Lstar, w->dL);
 }
 
 /* Escapes [i0, i1) in parallel, replicate i on stream (seed, stream, i), into
  * times[i]; each is followed to 60 times the exact mean (P(T > 60 E T) ~
  * e^{-60} for an exponential law). */
-static void escapes(run_ctx *run, const well *w, uint64_t stream, long i0, long i1, double dt, double exact,
+static void escapes(run_ctx *run, const qwell *w, uint64_t stream, long i0, long i1, double dt, double exact,
                     double *times)
 {
-    double tmax = 60 * exact;
-    int failed = 0;
-#pragma omp parallel for schedule(dynamic) reduction(| : failed)
-    for (long i = i0; i < i1; i++) {
-        rng_stream r;
-        rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
-        times[i] = escape_em(w, dt, tmax, &r);
-        failed |= times[i] < 0;
-    }
-    if (failed)
+    if (qwell_escapes(w, dt, 60 * exact, (uint64_t)run->seed, stream, i0, i1, times))
         run_fail(run, "an escape exceeded 60 times the exact mean first-passage time");
 }
 
@@ -208,12 +148,12 @@ typedef struct {
     const double *dLs, *Cs, *sCs;
 } rate_params;
 
-static well task_well(const rate_params *p, const mc_task *t)
+static qwell task_well(const rate_params *p, const mc_task *t)
 {
     double dL = p->dLs[t->fam];
     if (t->kind == T_LANGEVIN) /* L* does not enter −L' */
-        return (well){1.0, dL, 8 * dL / p->h, p->h, 0, p->D};
-    return (well){dL / (p->Cs[t->j] - 1), dL, 8 * dL / p->h, p->h, p->temp, 0};
+        return (qwell){1.0, dL, 8 * dL / p->h, p->h, 0, p->D};
+    return (qwell){dL / (p->Cs[t->j] - 1), dL, 8 * dL / p->h, p->h, p->temp, 0};
 }
 
 /* The escapes of every task that fall in [lo, hi), into times[off + i]. */
@@ -232,7 +172,7 @@ static void run_tasks(run_ctx *run, const rate_params *p, const mc_task *t, int 
             sgd_escapes(run, &w, &o, p->seta, p->B, t[k].stream, i0, i1, times + t[k].off);
             sinwell_free(&w);
         } else {
-            well w = task_well(p, &t[k]);
+            qwell w = task_well(p, &t[k]);
             esc e;
             well_exact(run, &w, p->grid, &e);
             escapes(run, &w, t[k].stream, i0, i1, p->dt, e.exact, times + t[k].off);
@@ -244,7 +184,7 @@ static void run_tasks(run_ctx *run, const rate_params *p, const mc_task *t, int 
 /* An SDE or Langevin well's summary from its task's escapes. */
 static esc well_result(run_ctx *run, const rate_params *p, const mc_task *t, const double *times)
 {
-    well w = task_well(p, t);
+    qwell w = task_well(p, t);
     esc e;
     well_exact(run, &w, p->grid, &e);
     summarise(times + t->off, t->reps, &e.mean, &e.se);
@@ -346,7 +286,7 @@ int main(int argc, char **argv)
     const mc_task *tk = task;
     for (int fam = 0; fam < NFAM; fam++) {
         for (int j = 0; j < nC; j++, tk++) {
-            well w = task_well(&P, tk);
+            qwell w = task_well(&P, tk);
             sg[fam][j] = well_result(&run, &P, tk, times);
             /* >>> snippet mori-rate-eq15 */
             k15[j] = sqrt(h * h / 2) / (2 * M_PI) * pow(Cs[j], -expo); /* Eq. 15, |h_s| = h* /2 */
