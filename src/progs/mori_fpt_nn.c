@@ -40,6 +40,7 @@
 #define MAXC 40
 #define MAXETA 8
 #define HID 10
+#define PAPER_HSTAR 95.6 /* the paper's h* (App. E), for the report only */
 
 typedef struct {
     const double *K;
@@ -347,6 +348,9 @@ int main(int argc, char **argv)
         snprintf(key, sizeof key, "se-%d", ie), run_value(&run, key, "%.2f", sse[ie]);
         snprintf(key, sizeof key, "paper-%d", ie), run_value(&run, key, "%.2f", sp[ie]);
         snprintf(key, sizeof key, "eta-%d", ie), run_value(&run, key, "%g", etas.v[ie]);
+        snprintf(key, sizeof key, "etah-%d", ie), run_value(&run, key, "%g", cetas.v[ie]);
+        /* the same eta h* with the paper's h* (App. E) */
+        snprintf(key, sizeof key, "eta-paperh-%d", ie), run_value(&run, key, "%.3f", cetas.v[ie] / PAPER_HSTAR);
         snprintf(key, sizeof key, "levels-%d", ie), run_value(&run, key, "%d", nlev[ie]);
     }
     run_check(&run, (run_check_row){.id = "MORI-FPT-NN", .tests = CHECK_PAPER,
@@ -360,6 +364,9 @@ int main(int argc, char **argv)
         .note = "z^2 coefficient of the noise along u: (kappa - 1) h*^2, not h*^2 (as MORI-PHI)"});
     run_value(&run, "N", "%ld", N);
     run_value(&run, "pre-iters", "%ld", pre_iters);
+    run_value(&run, "pre-lr", "%g", pre_lr);
+    run_value(&run, "pre-B", "%ld", pre_B);
+    run_value(&run, "refresh", "%d", FPTNN_REFRESH);
     run_value(&run, "reps", "%ld", reps);
     run_value(&run, "tcap", "%g", tcap);
     run_value(&run, "B", "%ld", B);
@@ -371,6 +378,12 @@ int main(int argc, char **argv)
     run_value(&run, "trG", "%.1f", trG);
     run_value(&run, "npr", "%.1f", npr);
     run_value(&run, "kappa", "%.2f", kappa);
+    /* κ against 2 (Gaussian inputs: 3): whether the exact noise along u
+     * grows faster or more slowly than the decoupled one */
+    run_value(&run, "kappa-side", "%s", kappa < 2 ? "below" : "above");
+    run_value(&run, "noise-growth", "%s", kappa < 2 ? "more slowly" : "faster");
+    run_value(&run, "c-shift", "%.1f", -B / (2 * (kappa - 1)));
+    run_value(&run, "chi2-dof", "%d", ne - 2);
     run_value(&run, "a-fit", "%.4f", lf.b);
     run_value(&run, "a-se", "%.4f", lf.se_b);
     run_value(&run, "a-paper", "%.4f", a_paper);

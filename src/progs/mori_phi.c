@@ -269,6 +269,7 @@ int main(int argc, char **argv)
     const double qnear = 1e-2, qfar = 5e-4;
     double tl[2], hill[2], hill_se[2], hill_paper[2], hill_fit[2], hill_sde[2], maxx2 = 0, kes_data = NAN;
     long nexc[2];
+    double below;
     /* --- the density panel: histogram of |u| in log bins, against the
      * paper's law, the fitted law and the exact SDE law (finite-η drift) */
     {
@@ -321,6 +322,7 @@ int main(int argc, char **argv)
         /* <<< snippet */
         free(au), free(ag), free(pp_w), free(pf_w), free(ps_w);
         FILE *g = run_open(&run, "_density.tsv", "abs_u\tdensity\tse\tpaper\tfit\texact_sde");
+        below = NAN; /* the start of the outermost run of bins below all three laws */
         for (int k = 0; k < nbins; k++) {
             double a0 = exp(l0 + k * (l1 - l0) / nbins), a1 = exp(l0 + (k + 1) * (l1 - l0) / nbins);
             double am = sqrt(a0 * a1), wd = a1 - a0;
@@ -340,6 +342,10 @@ int main(int argc, char **argv)
                 te += pwi / sqrt(dpar.s * dpar.s + am * am);
             }
             fprintf(g, "%.6g\t%.6g\t%.4g\t%.6g\t%.6g\t%.6g\n", am, dn, se, tp, tf, te);
+            if (dn < fmin(tp, fmin(tf, te)))
+                below = isnan(below) ? am : below;
+            else
+                below = NAN;
         }
         run_close(&run, g);
     }
@@ -445,6 +451,7 @@ int main(int argc, char **argv)
     run_value(&run, "dens-thin", "%ld", dthin);
     run_value(&run, "dens-B", "%ld", dens_B);
     run_value(&run, "dens-phi", "%.2f", phi_m[dens_pt]);
+    run_value(&run, "dens-below", "%.2g", below);
     run_value(&run, "dens-paper", "%.2f", phi_p[dens_pt]);
     run_value(&run, "dens-tail", "%.2f", 1 + h / (dens_eta * linreg_noise_factor(N, (int)dens_B) * (S4 - h * h)));
     for (int pt = 0; pt < npt; pt++) {
