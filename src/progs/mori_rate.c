@@ -25,10 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diffusion1d.h"
 #include "err.h"
 #include "qwell.h"
 #include "sinwell.h"
+#include "sinwell_esc.h"
 #include "rng.h"
 #include "run.h"
 #include "shard.h"
@@ -71,7 +71,8 @@ static void summarise(const double *times, long R, double *mean, double *se)
 /* --- true SGD on the periodic double well of sinwell.h (escape, the two
  * SDEs and the discrete chain there) ------------------------------------ */
 typedef struct {
-    double C, h, hs, mean, se, exact, qerr, paper_sde, eq15, Lstar, dL, chain, cerr;
+    sinwell_esc p; /* the predictions (sinwell_esc.h) */
+    double mean, se;
 } sgd_well;
 
 /* The data set of one well, its curvatures, and the exact-noise SDE's mean
@@ -82,22 +83,16 @@ static void sgd_setup(run_ctx *run, sinwell *w, sgd_well *o, double R, double C,
     int st = sinwell_init(w, N, R, C, (uint64_t)run->seed, data_stream);
     if (st)
         run_fail(run, "cannot build the double-well data set (C = %g): %s", C, sgdn_strerror(st));
-    o->C = C, o->h = sinwell_hess(w, 0), o->hs = sinwell_hess(w, M_PI * R);
-    o->Lstar = sinwell_loss(w, 0), o->dL = sinwell_loss(w, M_PI * R) - o->Lstar;
-    if (!(o->h > 0) || !(o->hs < 0))
-        run_fail(run, "the data set's loss is not a double well (C = %g)", C);
-    double cB = (double)(N - B) / ((double)B * (N - 1)), top = 2 * M_PI * R, eps = 1e-9 * top;
-    sinwell_sde ex = {w, eta, cB, o->h, 0};
-    diffusion1d dx = {sinwell_sde_drift, sinwell_sde_var, &ex};
-    if (diffusion1d_mfpt(&dx, 0, eps, top, grid, &o->exact, &o->qerr))
-        run_fail(run, "quadrature failed for the SGD double well (C = %g)", C);
+    if ((st = sinwell_esc_well(w, C, eta, B, grid, &o->p)))
+        run_fail(run, "%s (C = %g)", st == SGDN_EDOM ? "the data set's loss is not a double well"
+                                                       : "quadrature failed for the SGD double well", C);
 }
 
 /* SGD escapes [i0, i1) of one well, replicate i on stream (seed, stream, i). */
 static void sgd_escapes(run_ctx *run, const sinwell *w, const sgd_well *o, double eta, int B, uint64_t stream,
                         long i0, long i1, double *times)
 {
-    long kmax = (long)(60 * o->exact / eta);
+    long kmax = (long)(60 * o->p.exact / eta);
     int failed = 0;
 #pragma omp parallel for schedule(dynamic) reduction(| : failed)
     for (long i = i0; i < i1; i++) {
@@ -107,24 +102,17 @@ static void sgd_escapes(run_ctx *run, const sinwell *w, const sgd_well *o, doubl
         failed |= times[i] < 0;
     }
     if (failed)
-        run_fail(run, "an SGD escape exceeded 60 times the exact-noise SDE's mean time (C = %g)", o->C);
+        run_fail(run, "an SGD escape exceeded 60 times the exact-noise SDE's mean time (C = %g)", o->p.C);
 }
 
 /* The rest of a well's predictions (the paper's SDE, the discrete chain,
  * Eq. 15) and the escapes' mean. */
-static void sgd_finish(run_ctx *run, sinwell *w, sgd_well *o, double R, double eta, int B, long R_, int grid,
-                       int M, const double *times)
+static void sgd_finish(run_ctx *run, sinwell *w, sgd_well *o, double eta, int B, long R_, int grid, int M,
+                       const double *times)
 {
-    double top = 2 * M_PI * R, eps = 1e-9 * top, e2;
-    sinwell_sde pa = {w, eta, 1.0 / B, o->h, 1};
-    diffusion1d dp = {sinwell_sde_drift, sinwell_sde_var, &pa};
-    if (diffusion1d_mfpt(&dp, 0, eps, top, grid, &o->paper_sde, &e2))
-        run_fail(run, "quadrature failed for the SGD double well (C = %g)", o->C);
-    int st = sinwell_chain_mfpt(w, eta, M, &o->chain, &o->cerr);
+    int st = sinwell_esc_predict(w, eta, B, grid, M, &o->p);
     if (st)
-        run_fail(run, "the discrete chain's mean escape time failed (C = %g): %s", o->C, sgdn_strerror(st));
-    /* Eq. 15 per saddle; two saddles lead out of the well */
-    o->eq15 = 2 * sqrt(o->h * -o->hs) / (2 * M_PI) * pow(o->C, -(B / (eta * o->h) + 0.5));
+        run_fail(run, "predictions for the SGD double well failed (C = %g): %s", o->p.C, sgdn_strerror(st));
     summarise(times, R_, &o->mean, &o->se);
 }
 
@@ -319,13 +307,13 @@ int main(int argc, char **argv)
             sinwell w;
             double R = sqrt(dLs[fam] / 2);
             sgd_setup(&run, &w, o, R, sCs[j], sN, seta, (int)sB, (int)grid, 200);
-            sgd_finish(&run, &w, o, R, seta, (int)sB, sreps, (int)grid, (int)chainM, times + tk->off);
+            sgd_finish(&run, &w, o, seta, (int)sB, sreps, (int)grid, (int)chainM, times + tk->off);
             sinwell_free(&w);
             /* κ per saddle: the well has two, so the escape time is 1/(2κ) */
             fprintf(fg, "%.4g\t%.6g\t%g\t%.6g\t%.4g\t%.6g\t%.6g\t%.6g\t%.6g\t%.3g\t%.6g\t%.6g\t%.5g\t%.5g\t%.6g\t%.3g\n",
-                    o->dL, o->Lstar, o->C, o->mean, o->se, 0.5 / o->mean, 0.5 / (o->mean + z95 * o->se),
-                    0.5 / (o->mean - z95 * o->se), 0.5 / o->exact, o->qerr / o->exact, 0.5 / o->paper_sde,
-                    0.5 * o->eq15, o->h, o->hs, 0.5 / o->chain, o->cerr / o->chain);
+                    o->p.dL, o->p.Lstar, o->p.C, o->mean, o->se, 0.5 / o->mean, 0.5 / (o->mean + z95 * o->se),
+                    0.5 / (o->mean - z95 * o->se), 0.5 / o->p.exact, o->p.qerr / o->p.exact, 0.5 / o->p.paper_sde,
+                    0.5 * o->p.eq15, o->p.h, o->p.hs, 0.5 / o->p.chain, o->p.cerr / o->p.chain);
         }
         fprintf(fg, "\n\n");
     }
@@ -432,7 +420,7 @@ int main(int argc, char **argv)
     for (int fam = 0; fam < NFAM; fam++)
         for (int j = 0; j < nS; j++) {
             sgd_well *o = &sw[fam][j];
-            double zz = fabs(o->mean - o->chain) / hypot(o->se, o->cerr);
+            double zz = fabs(o->mean - o->p.chain) / hypot(o->se, o->p.cerr);
             zs = zz > zs ? zz : zs;
         }
     snprintf(basis, sizeof basis, "Bonferroni z (1%%, %d wells)", ms);
@@ -457,8 +445,8 @@ int main(int argc, char **argv)
             for (int j = 0; j < nS; j++) {
                 int i = fam * nS + j;
                 sgd_well *o = &sw[fam][j];
-                C2[i] = sCs[j], T2[i] = o->mean, S2[i] = o->se, K2[i] = o->chain, X2[i] = o->exact;
-                P2[i] = o->paper_sde, E2[i] = 1 / o->eq15;
+                C2[i] = sCs[j], T2[i] = o->mean, S2[i] = o->se, K2[i] = o->p.chain, X2[i] = o->p.exact;
+                P2[i] = o->p.paper_sde, E2[i] = 1 / o->p.eq15;
             }
         rate_slope(&run, C2, T2, S2, ms, &sg_m, &sg_se);
         rate_slope(&run, C2, K2, NULL, ms, &sg_c, NULL);
@@ -510,8 +498,8 @@ int main(int argc, char **argv)
     run_value(&run, "chain-M", "%ld", chainM);
     run_value(&run, "sgd-Cmin", "%g", sCs[0]);
     run_value(&run, "sgd-Cmax", "%g", sCs[nS - 1]);
-    run_value(&run, "sgd-h", "%.3f", sw[0][0].h);
-    run_value(&run, "sgd-hs", "%.3f", sw[0][0].hs);
+    run_value(&run, "sgd-h", "%.3f", sw[0][0].p.h);
+    run_value(&run, "sgd-hs", "%.3f", sw[0][0].p.hs);
     run_value(&run, "sgd-zmax", "%.2f", zs);
     run_value(&run, "sgd-zb", "%.2f", stats_z_bonferroni(alpha, ms));
     run_value(&run, "sgd-zq", "%.2f", zq);
