@@ -14,6 +14,12 @@
  * A is not modified.  Returns 0, or the LAPACK info on failure. */
 SGDN_MUST_CHECK int linalg_sym_eig(int n, const double *A, double *w, double *U);
 
+/* The eigenvalues alone of a symmetric A (LAPACKE dsyevd without
+ * eigenvectors: a fraction of linalg_sym_eig's cost, and no n×n output), in
+ * descending order into w.  A is destroyed.  Returns 0, or the LAPACK info
+ * on failure. */
+SGDN_MUST_CHECK int linalg_sym_eigvals(int n, double *A, double *w);
+
 /* F = U diag(g) Uᵀ: a function of a symmetric matrix from its
  * eigenvectors U and the function's values g on the eigenvalues. */
 void linalg_sym_from_eig(int n, const double *U, const double *g, double *F);

@@ -40,10 +40,6 @@ double mori_noise_strength(const mori_noise_acc *a, double *gnorm2);
 void mori_decouple_acc(int K, long n, const double *r, const double *JJ, double *R, double *G,
                        double *exact);
 
-/* Eigenvalues of a symmetric n × n matrix A (row-major; destroyed), in
- * descending order into w.  Returns SGDN_OK or SGDN_ELAPACK. */
-int mori_eigvals(int n, double *A, double *w);
-
 /* The participation ratio of Eq. 44: p_i = h_i / Σ_j h_j over the positive
  * h_i, n = 1 / Σ p_i².  Returns NaN if no h_i is positive. */
 double mori_participation(const double *h, int n);

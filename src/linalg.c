@@ -33,6 +33,17 @@ int linalg_sym_eig(int n, const double *A, double *w, double *U)
     return info;
 }
 
+int linalg_sym_eigvals(int n, double *A, double *w)
+{
+    int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', n, A, n, w);
+    if (info == 0)
+        for (int i = 0; i < n / 2; i++) { /* ascending → descending */
+            double t = w[i];
+            w[i] = w[n - 1 - i], w[n - 1 - i] = t;
+        }
+    return info;
+}
+
 void linalg_sym_from_eig(int n, const double *U, const double *g, double *F)
 {
     double *Ug = SGDN_NEW(Ug, (size_t)n * n);

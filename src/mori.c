@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <lapacke.h>
 
 #include "err.h"
 
@@ -58,17 +57,6 @@ void mori_decouple_acc(int K, long n, const double *r, const double *JJ, double 
                 *exact += ri[k] * B[k * K + q] * ri[q];
             }
     }
-}
-
-int mori_eigvals(int n, double *A, double *w)
-{
-    if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', n, A, n, w))
-        return SGDN_ELAPACK;
-    for (int i = 0; i < n / 2; i++) { /* ascending → descending */
-        double t = w[i];
-        w[i] = w[n - 1 - i], w[n - 1 - i] = t;
-    }
-    return SGDN_OK;
 }
 
 double mori_participation(const double *h, int n)

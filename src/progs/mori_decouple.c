@@ -24,20 +24,31 @@
 
 #include "err.h"
 #include "fmnist.h"
+#include "linalg.h"
 #include "mlp.h"
 #include "mori.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "stats.h"
 
 #define NT 3       /* checkpoints */
 #define MAXSEED 8
 #define NBIN 60    /* histogram bins in log10 λ */
 
+/* One seed's results, pointing into its record: a block of 2 NT (N + 1)
+ * doubles, the eigenvalues of both matrices at every checkpoint (NT × N
+ * each, descending), then L and the accuracy at every checkpoint. */
 typedef struct {
-    double *ex, *dec; /* NT × N eigenvalues each, descending */
-    double L[NT], acc[NT];
+    double *ex, *dec, *L, *acc;
 } result;
+
+static size_t record_len(long N) { return 2 * (size_t)NT * ((size_t)N + 1); }
+
+static result record_view(double *rec, long N)
+{
+    return (result){rec, rec + (size_t)NT * N, rec + 2 * (size_t)NT * N, rec + 2 * (size_t)NT * N + NT};
+}
 
 static void spectra(run_ctx *run, const mlp_net *m, mlp_work *w, const double *th, const fmnist_set *s,
                     const double *y, double *K, double *tmp, double *ex, double *dec, double *Lout,
@@ -62,7 +73,7 @@ static void spectra(run_ctx *run, const mlp_net *m, mlp_work *w, const double *t
             tmp[(size_t)i * N + j] = sq[i] * k * sq[j]; /* (1/N) diag(√ℓ) K diag(√ℓ) */
             K[(size_t)i * N + j] = L * k;               /* (L/N) K */
         }
-    if (mori_eigvals(N, tmp, ex) || mori_eigvals(N, K, dec))
+    if (linalg_sym_eigvals(N, tmp, ex) || linalg_sym_eigvals(N, K, dec))
         run_fail(run, "LAPACK eigenvalue solver failed");
     /* <<< snippet */
     free(F), free(sq);
@@ -92,7 +103,8 @@ int main(int argc, char **argv)
         {"seeds", OPT_INT, &seeds, 2, MAXSEED, "seeds"},
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (epochs.n != NT)
         run_usage_error(&run, "--epochs takes exactly %d values", NT);
     for (int t = 0; t < NT; t++)
@@ -115,13 +127,18 @@ int main(int argc, char **argv)
     int w2[2] = {(int)width, (int)width};
     mlp_net m;
     mlp_init(&m, all.d, 2, w2, 1);
-    result *res = SGDN_NEW0(res, seeds);
-    long done = 0;
+    /* The work items are the seeds (initialisation and minibatches on
+     * their own streams); a shard (shard.h) computes a contiguous range. */
+    size_t rlen = record_len(N);
+    double *recs = SGDN_NEW0(recs, sgdn_mul((size_t)seeds, rlen));
+    result *res = SGDN_NEW(res, seeds);
+    for (long s = 0; s < seeds; s++)
+        res[s] = record_view(recs + (size_t)s * rlen, N);
+    long done = 0, lo, hi;
+    shard_items(&run, &sh, seeds, &lo, &hi);
 #pragma omp parallel for schedule(dynamic, 1)
-    for (long s = 0; s < seeds; s++) {
+    for (long s = lo; s < hi; s++) {
         result *r = &res[s];
-        r->ex = SGDN_NEW(r->ex, sgdn_mul(NT, N));
-        r->dec = SGDN_NEW(r->dec, sgdn_mul(NT, N));
         mlp_work *w = mlp_work_new(&m, (int)N);
         mlp_work *wb = mlp_work_new(&m, (int)B);
         double *th = SGDN_NEW(th, m.D), *g = SGDN_NEW(g, m.D), *K = SGDN_NEW(K, sgdn_mul(N, N)),
@@ -159,8 +176,9 @@ int main(int argc, char **argv)
         mlp_work_free(w), mlp_work_free(wb);
         free(th), free(g), free(K), free(tmp), free(xb), free(fb), free(perm);
 #pragma omp critical
-        run_progress(&run, "seeds", (double)++done / seeds);
+        run_progress(&run, "seeds", (double)++done / (hi - lo));
     }
+    shard_gather(&run, &sh, recs, rlen * sizeof *recs); /* a shard writes its seeds and exits */
 
     /* Eigenvalues, and their histograms in log10 λ with the seed spread. */
     int S = (int)seeds, half = (int)(N / 2);
@@ -254,9 +272,7 @@ int main(int argc, char **argv)
     run_value(&run, "lr", "%g", lr);
     run_value(&run, "B", "%ld", B);
     run_value(&run, "D", "%zu", m.D);
-    for (int s = 0; s < S; s++)
-        free(res[s].ex), free(res[s].dec);
-    free(res), free(la), free(lb), free(y);
+    free(recs), free(res), free(la), free(lb), free(y);
     fmnist_free(&all);
     return run_finish(&run);
 }

@@ -33,12 +33,14 @@
 #include "mori.h"
 #include "rng.h"
 #include "run.h"
+#include "shard.h"
 #include "spectral.h"
 #include "stats.h"
 
 #define MAXC 40
 #define MAXETA 8
 #define HID 10
+#define PAPER_HSTAR 95.6 /* the paper's h* (App. E), for the report only */
 
 typedef struct {
     const double *K;
@@ -88,7 +90,8 @@ int main(int argc, char **argv)
         {"neig", OPT_INT, &neig, 2, 200, "top eigenvalues of G to report"},
         {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory"},
         {0}};
-    run_parse(&run, spec);
+    shard_ctx sh;
+    shard_parse(&run, &sh, spec);
     if (cetas.n > MAXETA)
         run_usage_error(&run, "--eta-h takes at most %d values", MAXETA);
     if (cetas.n < 3)
@@ -123,15 +126,27 @@ int main(int argc, char **argv)
     mlp_init_params(&m, th, (unsigned long long)run.seed, 0);
     rng_stream rp;
     rng_init(&rp, (uint64_t)run.seed, 1);
-    FILE *fp = run_open(&run, "_pretrain.tsv", "iteration\tloss");
+    /* The work items: passage run r at learning rate ie is item
+     * ie·reps + r, on stream (seed, 10 + ie, r); its record is the step of
+     * first passage at every level (−1: not reached). A shard (shard.h)
+     * computes a contiguous range of items; every shard, and the merge,
+     * pre-trains alike (the merge silently: it computes no item). */
+    long nitem = cetas.n * reps, lo, hi, done = 0;
+    shard_items(&run, &sh, nitem, &lo, &hi);
+
+    /* the pre-training curve, written after the passage runs (shard.h:
+     * nothing is written before the gather) */
+    long npre = 0, *pre_it = SGDN_NEW(pre_it, pre_iters / 1000 + 2);
+    double *pre_L = SGDN_NEW(pre_L, pre_iters / 1000 + 2);
     long nb = N / pre_B, pos = nb;
     for (long it = 0; it <= pre_iters; it++) {
         if (it % 1000 == 0 || it == pre_iters) {
             double L = full_loss(&m, wall, th, all.x, y, (int)N, F);
             if (!isfinite(L))
                 run_fail(&run, "pre-training diverged at iteration %ld", it);
-            fprintf(fp, "%ld\t%.8g\n", it, L);
-            run_progress(&run, "pre-training", (double)it / pre_iters);
+            pre_it[npre] = it, pre_L[npre++] = L;
+            if (hi > lo)
+                run_progress(&run, "pre-training", (double)it / pre_iters);
         }
         if (it == pre_iters)
             break;
@@ -147,7 +162,6 @@ int main(int argc, char **argv)
         for (size_t k = 0; k < m.D; k++)
             th[k] -= pre_lr * g[k];
     }
-    run_close(&run, fp);
     double Lstar = full_loss(&m, wall, th, all.x, y, (int)N, F);
     long correct = 0;
     for (long i = 0; i < N; i++)
@@ -188,10 +202,6 @@ int main(int argc, char **argv)
     }
     double npr = trG * trG / trG2;
     run_require_finite(&run, ev, neig, "eigenvalues of G");
-    FILE *fe = run_open(&run, "_eig.tsv", "i\th_i");
-    for (long i = 0; i < neig; i++)
-        fprintf(fe, "%ld\t%.6g\n", i + 1, ev[i]);
-    run_close(&run, fe);
 
     /* 3. first passage, at η = (η h*)/h*: the paper does not state its η;
      * η h* sets both the exponent and whether the step is stable (< 2) */
@@ -204,42 +214,56 @@ int main(int argc, char **argv)
     double logC[MAXC];
     for (int j = 0; j < MAXC; j++)
         logC[j] = log(Clo) + j * (log(Cmax) - log(Clo)) / (MAXC - 1);
+    long *kpall = SGDN_NEW(kpall, sgdn_mul((size_t)nitem, MAXC));
+    for (long i = 0; i < nitem * MAXC; i++)
+        kpall[i] = -1;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long it = lo; it < hi; it++) {
+        int ie = (int)(it / reps);
+        long r = it % reps, *kp = kpall + it * MAXC;
+        double eta = etas.v[ie];
+        long kmax = (long)(tcap / eta);
+        fptnn_state s;
+        double L = fptnn_init(&s, &dt, HID, th, (int)B);
+        rng_stream rs;
+        rng_init_sub(&rs, (uint64_t)run.seed, 10 + (uint64_t)ie, (uint64_t)r);
+        size_t *pr = SGDN_NEW(pr, N);
+        long nbr = N / B, pb = nbr, k = 0;
+        int lvl = 0;
+        /* >>> snippet mori-fptnn-passage */
+        while (lvl < MAXC && k < kmax) {
+            if (pb == nbr) /* minibatches: a fresh permutation every epoch */
+                rng_permutation(&rs, pr, (size_t)N), pb = 0;
+            L = fptnn_step(&s, &dt, pr + pb++ * B, (int)B, eta);
+            k++;
+            double lr = log(L / Lstar);
+            while (lvl < MAXC && lr >= logC[lvl])
+                kp[lvl++] = k; /* t_p = η k */
+        }
+        /* <<< snippet */
+        free(pr);
+        fptnn_free(&s);
+#pragma omp critical
+        run_progress(&run, "passage runs", (double)++done / (hi - lo));
+    }
+    shard_gather(&run, &sh, kpall, MAXC * sizeof *kpall); /* a shard writes its runs and exits */
+    fptnn_data_free(&dt);
+
+    FILE *fp = run_open(&run, "_pretrain.tsv", "iteration\tloss");
+    for (long i = 0; i < npre; i++)
+        fprintf(fp, "%ld\t%.8g\n", pre_it[i], pre_L[i]);
+    run_close(&run, fp);
+    FILE *fe = run_open(&run, "_eig.tsv", "i\th_i");
+    for (long i = 0; i < neig; i++)
+        fprintf(fe, "%ld\t%.6g\n", i + 1, ev[i]);
+    run_close(&run, fe);
     FILE *f = run_open(&run, ".tsv", "eta\tC\ttp\tse\tfitted");
     FILE *fs = run_open(&run, "_slopes.tsv", "eta\tinv_eta\tslope\tse\tpaper\tCmin\tCmax\tlevels\tintercept");
     double sl[MAXETA], sse[MAXETA], sp[MAXETA];
     int nlev[MAXETA];
-    long done = 0;
     for (int ie = 0; ie < ne; ie++) {
         double eta = etas.v[ie];
-        long kmax = (long)(tcap / eta);
-        long *kp = SGDN_NEW(kp, sgdn_mul(reps, MAXC));
-        for (long i = 0; i < reps * MAXC; i++)
-            kp[i] = -1;
-#pragma omp parallel for schedule(dynamic, 1)
-        for (long r = 0; r < reps; r++) {
-            fptnn_state s;
-            double L = fptnn_init(&s, &dt, HID, th, (int)B);
-            rng_stream rs;
-            rng_init_sub(&rs, (uint64_t)run.seed, 10 + (uint64_t)ie, (uint64_t)r);
-            size_t *pr = SGDN_NEW(pr, N);
-            long nbr = N / B, pb = nbr, k = 0;
-            int lvl = 0;
-            /* >>> snippet mori-fptnn-passage */
-            while (lvl < MAXC && k < kmax) {
-                if (pb == nbr) /* minibatches: a fresh permutation every epoch */
-                    rng_permutation(&rs, pr, (size_t)N), pb = 0;
-                L = fptnn_step(&s, &dt, pr + pb++ * B, (int)B, eta);
-                k++;
-                double lr = log(L / Lstar);
-                while (lvl < MAXC && lr >= logC[lvl])
-                    kp[r * MAXC + lvl++] = k; /* t_p = η k */
-            }
-            /* <<< snippet */
-            free(pr);
-            fptnn_free(&s);
-#pragma omp critical
-            run_progress(&run, "passage runs", (double)++done / (reps * ne));
-        }
+        const long *kp = kpall + (size_t)ie * reps * MAXC;
         int nC = 0;
         for (; nC < MAXC; nC++) {
             long i = 0;
@@ -297,11 +321,9 @@ int main(int argc, char **argv)
         sse[ie] = sqrt(stats_acc_var(&sb));
         fprintf(fs, "%g\t%.6g\t%.5g\t%.4g\t%.5g\t%.4g\t%.4g\t%d\t%.5g\n", eta, 1 / eta, sl[ie], sse[ie], sp[ie],
                 exp(logC[j0]), exp(logC[nC - 1]), nC - j0, fit.a);
-        free(kp);
     }
     run_close(&run, f);
     run_close(&run, fs);
-    fptnn_data_free(&dt);
 
     /* >>> snippet mori-fptnn-fit */
     /* slope = a/η + c across η, weighted by the bootstrap SEs: a = B/h* and
@@ -326,6 +348,9 @@ int main(int argc, char **argv)
         snprintf(key, sizeof key, "se-%d", ie), run_value(&run, key, "%.2f", sse[ie]);
         snprintf(key, sizeof key, "paper-%d", ie), run_value(&run, key, "%.2f", sp[ie]);
         snprintf(key, sizeof key, "eta-%d", ie), run_value(&run, key, "%g", etas.v[ie]);
+        snprintf(key, sizeof key, "etah-%d", ie), run_value(&run, key, "%g", cetas.v[ie]);
+        /* the same eta h* with the paper's h* (App. E) */
+        snprintf(key, sizeof key, "eta-paperh-%d", ie), run_value(&run, key, "%.3f", cetas.v[ie] / PAPER_HSTAR);
         snprintf(key, sizeof key, "levels-%d", ie), run_value(&run, key, "%d", nlev[ie]);
     }
     run_check(&run, (run_check_row){.id = "MORI-FPT-NN", .tests = CHECK_PAPER,
@@ -339,6 +364,9 @@ int main(int argc, char **argv)
         .note = "z^2 coefficient of the noise along u: (kappa - 1) h*^2, not h*^2 (as MORI-PHI)"});
     run_value(&run, "N", "%ld", N);
     run_value(&run, "pre-iters", "%ld", pre_iters);
+    run_value(&run, "pre-lr", "%g", pre_lr);
+    run_value(&run, "pre-B", "%ld", pre_B);
+    run_value(&run, "refresh", "%d", FPTNN_REFRESH);
     run_value(&run, "reps", "%ld", reps);
     run_value(&run, "tcap", "%g", tcap);
     run_value(&run, "B", "%ld", B);
@@ -350,6 +378,12 @@ int main(int argc, char **argv)
     run_value(&run, "trG", "%.1f", trG);
     run_value(&run, "npr", "%.1f", npr);
     run_value(&run, "kappa", "%.2f", kappa);
+    /* κ against 2 (Gaussian inputs: 3): whether the exact noise along u
+     * grows faster or more slowly than the decoupled one */
+    run_value(&run, "kappa-side", "%s", kappa < 2 ? "below" : "above");
+    run_value(&run, "noise-growth", "%s", kappa < 2 ? "more slowly" : "faster");
+    run_value(&run, "c-shift", "%.1f", -B / (2 * (kappa - 1)));
+    run_value(&run, "chi2-dof", "%d", ne - 2);
     run_value(&run, "a-fit", "%.4f", lf.b);
     run_value(&run, "a-se", "%.4f", lf.se_b);
     run_value(&run, "a-paper", "%.4f", a_paper);
@@ -364,6 +398,7 @@ int main(int argc, char **argv)
     run_value(&run, "tfit", "%g", tfit);
     mlp_work_free(wall), mlp_work_free(wb);
     free(th), free(g), free(F), free(xb), free(fb), free(perm), free(y), free(ev);
+    free(kpall), free(pre_it), free(pre_L);
     fmnist_free(&all);
     return run_finish(&run);
 }

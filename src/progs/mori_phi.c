@@ -28,12 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_integration.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 
 #include "err.h"
 #include "diffusion1d.h"
+#include "kesten1d.h"
 #include "linreg.h"
 #include "rng.h"
 #include "run.h"
@@ -78,96 +77,6 @@ static double sde_meanlog(const sde_par *p, double Lstar, int n, double *xw, dou
         m += (i == 0 || i == n ? 0.5 : 1.0) * hw * pw[i] * log1p(p->h * u * u / (2 * Lstar));
     }
     return m;
-}
-
-/* Kesten's tail index of u ← (1 − ηm)u + noise with m = χ²_B/B·h (Gaussian
- * population): α > 0 with E|1 − ηm|^α = 1. */
-typedef struct { double eta, h, alpha; int B; } kes_par;
-static double kes_integrand(double s, void *vp)
-{
-    const kes_par *k = vp;
-    double a = fabs(1 - k->eta * k->h * s / k->B);
-    if (a == 0)
-        return 0;
-    return exp(k->alpha * log(a) + log(gsl_ran_chisq_pdf(s, k->B)));
-}
-static double kes_moment(kes_par *k, gsl_integration_workspace *ws)
-{
-    gsl_function F = {kes_integrand, k};
-    double s0 = k->B / (k->eta * k->h), r1, r2, e;
-    gsl_integration_qags(&F, 0, s0, 0, 1e-10, 1000, ws, &r1, &e);
-    gsl_integration_qagiu(&F, s0, 0, 1e-10, 1000, ws, &r2, &e);
-    return r1 + r2;
-}
-static double kesten_alpha(double eta, double h, int B)
-{
-    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
-    kes_par k = {eta, h, 1e-3, B};
-    /* E|1−ηm|^α is convex in α, equal to 1 at 0 and decreasing there
-     * when the fixed point is stable: bracket the second root. */
-    double lo = 1e-3, hi = 2.0;
-    for (k.alpha = hi; kes_moment(&k, ws) < 1 && hi < 1e6; k.alpha = hi)
-        lo = hi, hi *= 2;
-    for (int it = 0; it < 100 && hi - lo > 1e-9 * hi; it++) {
-        k.alpha = 0.5 * (lo + hi);
-        if (kes_moment(&k, ws) < 1)
-            lo = k.alpha;
-        else
-            hi = k.alpha;
-    }
-    gsl_integration_workspace_free(ws);
-    return 0.5 * (lo + hi);
-}
-
-/* The Lyapunov exponent E log|1 − ηm| of u ← (1 − ηm)u + noise, m as
- * above: where it is ≥ 0 the recursion has no stationary law and its
- * iterates grow without bound (η = 10 reaches u² ≈ 1e91). */
-static double log_integrand(double s, void *vp)
-{
-    const kes_par *k = vp;
-    double a = fabs(1 - k->eta * k->h * s / k->B);
-    return a > 0 ? log(a) * gsl_ran_chisq_pdf(s, k->B) : 0.0;
-}
-static int lyapunov(double eta, double h, int B, double *lam)
-{
-    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
-    kes_par k = {eta, h, 0, B};
-    gsl_function F = {log_integrand, &k};
-    double s0 = B / (eta * h), r1, r2, e;
-    int st = gsl_integration_qags(&F, 0, s0, 1e-12, 1e-9, 1000, ws, &r1, &e);
-    st |= gsl_integration_qagiu(&F, s0, 1e-12, 1e-9, 1000, ws, &r2, &e);
-    gsl_integration_workspace_free(ws);
-    *lam = r1 + r2;
-    return st || !isfinite(*lam);
-}
-
-/* The Kesten index of the chain itself with B = 1 on the data set x[0..N):
- * the root α > 0 of (1/N) Σ|1 − ηx_i²|^α = 1, or +∞ when no factor exceeds
- * 1 (then the tail is lighter than every power law). */
-static double mean_pow(const double *x, long N, double eta, double a)
-{
-    double m = 0.0;
-    for (long i = 0; i < N; i++)
-        m += pow(fabs(1 - eta * x[i] * x[i]), a) / N;
-    return m;
-}
-static double kesten_alpha_data(const double *x, long N, double eta)
-{
-    double mx = 0.0, lo = 1e-3, hi = 2.0;
-    for (long i = 0; i < N; i++)
-        mx = fmax(mx, fabs(1 - eta * x[i] * x[i]));
-    if (mx <= 1)
-        return INFINITY;
-    while (mean_pow(x, N, eta, hi) < 1 && hi < 1e4)
-        lo = hi, hi *= 2;
-    for (int it = 0; it < 80 && hi - lo > 1e-6 * hi; it++) {
-        double a = 0.5 * (lo + hi);
-        if (mean_pow(x, N, eta, a) < 1)
-            lo = a;
-        else
-            hi = a;
-    }
-    return 0.5 * (lo + hi);
 }
 
 static int parse_list(const char *s, double *v, int max)
@@ -236,7 +145,7 @@ int main(int argc, char **argv)
     for (int e = 0; e < ne; e++)
         for (int b = 0; b < nb; b++) {
             double lam;
-            if (lyapunov(etas[e], h, (int)Bd[b], &lam))
+            if (kesten1d_chisq_lyapunov(etas[e], h, (int)Bd[b], &lam))
                 run_fail(&run, "Lyapunov exponent at eta = %g, B = %g: quadrature failed", etas[e], Bd[b]);
             if (lam >= 0)
                 run_fail(&run, "diverged: at eta = %g, B = %g the recursion's Lyapunov exponent "
@@ -343,7 +252,7 @@ int main(int argc, char **argv)
             if (pt == dens_pt)
                 dpar = p;
             double tail = 1 + h / (eta * c * (S4 - h * h));
-            double al = kesten_alpha(eta, h, B);
+            double al = kesten1d_chisq_index(eta, h, B);
             double kes = al < 100 ? (1 + al) / 2 : NAN; /* larger α: not resolved by the quadrature */
             u2m[pt] = u2, u2s[pt] = u2se, u2e[pt] = u2x;
             phi_m[pt] = phi, se_m[pt] = se, phi_c[pt] = pc, err_c[pt] = ec;
@@ -360,6 +269,7 @@ int main(int argc, char **argv)
     const double qnear = 1e-2, qfar = 5e-4;
     double tl[2], hill[2], hill_se[2], hill_paper[2], hill_fit[2], hill_sde[2], maxx2 = 0, kes_data = NAN;
     long nexc[2];
+    double below;
     /* --- the density panel: histogram of |u| in log bins, against the
      * paper's law, the fitted law and the exact SDE law (finite-η drift) */
     {
@@ -408,10 +318,11 @@ int main(int argc, char **argv)
          * x_i², so every factor is below 1 when every x_i² < 2/η */
         for (long m = 0; m < N; m++)
             maxx2 = fmax(maxx2, D.X[m] * D.X[m]);
-        kes_data = dens_B == 1 ? kesten_alpha_data(D.X, N, dens_eta) : NAN;
+        kes_data = dens_B == 1 ? kesten1d_data_index(D.X, N, dens_eta) : NAN;
         /* <<< snippet */
         free(au), free(ag), free(pp_w), free(pf_w), free(ps_w);
         FILE *g = run_open(&run, "_density.tsv", "abs_u\tdensity\tse\tpaper\tfit\texact_sde");
+        below = NAN; /* the start of the outermost run of bins below all three laws */
         for (int k = 0; k < nbins; k++) {
             double a0 = exp(l0 + k * (l1 - l0) / nbins), a1 = exp(l0 + (k + 1) * (l1 - l0) / nbins);
             double am = sqrt(a0 * a1), wd = a1 - a0;
@@ -431,6 +342,10 @@ int main(int argc, char **argv)
                 te += pwi / sqrt(dpar.s * dpar.s + am * am);
             }
             fprintf(g, "%.6g\t%.6g\t%.4g\t%.6g\t%.6g\t%.6g\n", am, dn, se, tp, tf, te);
+            if (dn < fmin(tp, fmin(tf, te)))
+                below = isnan(below) ? am : below;
+            else
+                below = NAN;
         }
         run_close(&run, g);
     }
@@ -536,6 +451,7 @@ int main(int argc, char **argv)
     run_value(&run, "dens-thin", "%ld", dthin);
     run_value(&run, "dens-B", "%ld", dens_B);
     run_value(&run, "dens-phi", "%.2f", phi_m[dens_pt]);
+    run_value(&run, "dens-below", "%.2g", below);
     run_value(&run, "dens-paper", "%.2f", phi_p[dens_pt]);
     run_value(&run, "dens-tail", "%.2f", 1 + h / (dens_eta * linreg_noise_factor(N, (int)dens_B) * (S4 - h * h)));
     for (int pt = 0; pt < npt; pt++) {

@@ -12,13 +12,8 @@
  * Langevin dynamics with constant noise dθ = −L' dt + √(2D) dW, whose
  * Kramers rate is Arrhenius, κ ∝ e^{−ΔL/D}.
  *
- * The wells: quartic, at fixed curvature h* = L''(θ*),
- *
- *     L(θ) = L* + ΔL (1 − θ²/a²)²,   a² = 8 ΔL / h*,
- *
- * minima ±a (L = L*), saddle 0 (L = L* + ΔL), |h_s| = h* /2.  Escape starts
- * at θ* = −a and ends at the other minimum +a; a reflecting wall at −2a
- * (where L − L* = 9ΔL) closes the left side.  Two families: ΔL = 1 and
+ * The wells: the quartic L(θ) = L* + ΔL (1 − θ²/a²)² of qwell.h at fixed
+ * curvature h*, escape from −a to +a.  Two families: ΔL = 1 and
  * ΔL = 2, each at the same ratios C = L(θ_s)/L(θ*), i.e. L* = ΔL/(C − 1).
  * Within a family ΔL is fixed and L* varies; across families, wells of the
  * same C are exact rescalings of each other, L₂(θ) = 2 L₁(θ/√2), under which
@@ -30,9 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diffusion1d.h"
 #include "err.h"
+#include "qwell.h"
 #include "sinwell.h"
+#include "sinwell_esc.h"
 #include "rng.h"
 #include "run.h"
 #include "shard.h"
@@ -42,79 +38,23 @@
 #define NFAM 2
 
 typedef struct {
-    double Lstar, dL, a2, h; /* L* , ΔL, a², h* */
-    double temp;             /* SGD SDE: η h* /B; Langevin: unused */
-    double D;                /* Langevin: noise D; SGD SDE: 0 */
-} well;
-
-static double well_loss(const well *w, double th)
-{
-    double s = 1 - th * th / w->a2;
-    return w->Lstar + w->dL * s * s;
-}
-
-static double well_grad(const well *w, double th)
-{
-    return -4 * w->dL * th * (1 - th * th / w->a2) / w->a2;
-}
-
-static double drift(double th, void *p) { return -well_grad(p, th); }
-
-/* The noise variance b²(θ): 2 (η h* /B) L(θ) for the SGD SDE, 2D for Langevin. */
-static double noise_var(double th, void *p)
-{
-    const well *w = p;
-    return w->D > 0 ? 2 * w->D : 2 * w->temp * well_loss(w, th);
-}
-
-/* One Euler–Maruyama escape from −a to +a with reflection at −2a; returns
- * the passage time, or −1 if it exceeds tmax. */
-static double escape_em(const well *w, double dt, double tmax, rng_stream *r)
-{
-    double a = sqrt(w->a2), l = -2 * a, th = -a, sdt = sqrt(dt);
-    long k = 0, kmax = (long)(tmax / dt);
-    /* >>> snippet mori-rate-em */
-    while (th < a) {
-        double b2 = noise_var(th, (void *)w); /* 2ηh*L(θ)/B, or 2D */
-        th += -well_grad(w, th) * dt + sqrt(b2) * sdt * rng_normal(r);
-        if (th < l)
-            th = 2 * l - th; /* reflecting wall, far in the tail */
-        if (++k > kmax)
-            return -1;
-    }
-    /* <<< snippet */
-    return k * dt;
-}
-
-typedef struct {
     double mean, se, exact, qerr;
 } esc;
 
 /* The exact mean passage time of a well (quadrature). */
-static void well_exact(run_ctx *run, const well *w, int grid, esc *e)
+static void well_exact(run_ctx *run, const qwell *w, int grid, esc *e)
 {
-    diffusion1d df = {drift, noise_var, (void *)w};
-    double a = sqrt(w->a2);
-    if (diffusion1d_mfpt(&df, -2 * a, -a, a, grid, &e->exact, &e->qerr))
+    if (qwell_mfpt(w, grid, &e->exact, &e->qerr))
         run_fail(run, "quadrature failed for L* = %g, dL = %g", w->Lstar, w->dL);
 }
 
 /* Escapes [i0, i1) in parallel, replicate i on stream (seed, stream, i), into
  * times[i]; each is followed to 60 times the exact mean (P(T > 60 E T) ~
  * e^{-60} for an exponential law). */
-static void escapes(run_ctx *run, const well *w, uint64_t stream, long i0, long i1, double dt, double exact,
+static void escapes(run_ctx *run, const qwell *w, uint64_t stream, long i0, long i1, double dt, double exact,
                     double *times)
 {
-    double tmax = 60 * exact;
-    int failed = 0;
-#pragma omp parallel for schedule(dynamic) reduction(| : failed)
-    for (long i = i0; i < i1; i++) {
-        rng_stream r;
-        rng_init_sub(&r, (uint64_t)run->seed, stream, (uint64_t)i);
-        times[i] = escape_em(w, dt, tmax, &r);
-        failed |= times[i] < 0;
-    }
-    if (failed)
+    if (qwell_escapes(w, dt, 60 * exact, (uint64_t)run->seed, stream, i0, i1, times))
         run_fail(run, "an escape exceeded 60 times the exact mean first-passage time");
 }
 
@@ -131,7 +71,8 @@ static void summarise(const double *times, long R, double *mean, double *se)
 /* --- true SGD on the periodic double well of sinwell.h (escape, the two
  * SDEs and the discrete chain there) ------------------------------------ */
 typedef struct {
-    double C, h, hs, mean, se, exact, qerr, paper_sde, eq15, Lstar, dL, chain, cerr;
+    sinwell_esc p; /* the predictions (sinwell_esc.h) */
+    double mean, se;
 } sgd_well;
 
 /* The data set of one well, its curvatures, and the exact-noise SDE's mean
@@ -142,22 +83,16 @@ static void sgd_setup(run_ctx *run, sinwell *w, sgd_well *o, double R, double C,
     int st = sinwell_init(w, N, R, C, (uint64_t)run->seed, data_stream);
     if (st)
         run_fail(run, "cannot build the double-well data set (C = %g): %s", C, sgdn_strerror(st));
-    o->C = C, o->h = sinwell_hess(w, 0), o->hs = sinwell_hess(w, M_PI * R);
-    o->Lstar = sinwell_loss(w, 0), o->dL = sinwell_loss(w, M_PI * R) - o->Lstar;
-    if (!(o->h > 0) || !(o->hs < 0))
-        run_fail(run, "the data set's loss is not a double well (C = %g)", C);
-    double cB = (double)(N - B) / ((double)B * (N - 1)), top = 2 * M_PI * R, eps = 1e-9 * top;
-    sinwell_sde ex = {w, eta, cB, o->h, 0};
-    diffusion1d dx = {sinwell_sde_drift, sinwell_sde_var, &ex};
-    if (diffusion1d_mfpt(&dx, 0, eps, top, grid, &o->exact, &o->qerr))
-        run_fail(run, "quadrature failed for the SGD double well (C = %g)", C);
+    if ((st = sinwell_esc_well(w, C, eta, B, grid, &o->p)))
+        run_fail(run, "%s (C = %g)", st == SGDN_EDOM ? "the data set's loss is not a double well"
+                                                       : "quadrature failed for the SGD double well", C);
 }
 
 /* SGD escapes [i0, i1) of one well, replicate i on stream (seed, stream, i). */
 static void sgd_escapes(run_ctx *run, const sinwell *w, const sgd_well *o, double eta, int B, uint64_t stream,
                         long i0, long i1, double *times)
 {
-    long kmax = (long)(60 * o->exact / eta);
+    long kmax = (long)(60 * o->p.exact / eta);
     int failed = 0;
 #pragma omp parallel for schedule(dynamic) reduction(| : failed)
     for (long i = i0; i < i1; i++) {
@@ -167,24 +102,17 @@ static void sgd_escapes(run_ctx *run, const sinwell *w, const sgd_well *o, doubl
         failed |= times[i] < 0;
     }
     if (failed)
-        run_fail(run, "an SGD escape exceeded 60 times the exact-noise SDE's mean time (C = %g)", o->C);
+        run_fail(run, "an SGD escape exceeded 60 times the exact-noise SDE's mean time (C = %g)", o->p.C);
 }
 
 /* The rest of a well's predictions (the paper's SDE, the discrete chain,
  * Eq. 15) and the escapes' mean. */
-static void sgd_finish(run_ctx *run, sinwell *w, sgd_well *o, double R, double eta, int B, long R_, int grid,
-                       int M, const double *times)
+static void sgd_finish(run_ctx *run, sinwell *w, sgd_well *o, double eta, int B, long R_, int grid, int M,
+                       const double *times)
 {
-    double top = 2 * M_PI * R, eps = 1e-9 * top, e2;
-    sinwell_sde pa = {w, eta, 1.0 / B, o->h, 1};
-    diffusion1d dp = {sinwell_sde_drift, sinwell_sde_var, &pa};
-    if (diffusion1d_mfpt(&dp, 0, eps, top, grid, &o->paper_sde, &e2))
-        run_fail(run, "quadrature failed for the SGD double well (C = %g)", o->C);
-    int st = sinwell_chain_mfpt(w, eta, M, &o->chain, &o->cerr);
+    int st = sinwell_esc_predict(w, eta, B, grid, M, &o->p);
     if (st)
-        run_fail(run, "the discrete chain's mean escape time failed (C = %g): %s", o->C, sgdn_strerror(st));
-    /* Eq. 15 per saddle; two saddles lead out of the well */
-    o->eq15 = 2 * sqrt(o->h * -o->hs) / (2 * M_PI) * pow(o->C, -(B / (eta * o->h) + 0.5));
+        run_fail(run, "predictions for the SGD double well failed (C = %g): %s", o->p.C, sgdn_strerror(st));
     summarise(times, R_, &o->mean, &o->se);
 }
 
@@ -208,12 +136,12 @@ typedef struct {
     const double *dLs, *Cs, *sCs;
 } rate_params;
 
-static well task_well(const rate_params *p, const mc_task *t)
+static qwell task_well(const rate_params *p, const mc_task *t)
 {
     double dL = p->dLs[t->fam];
     if (t->kind == T_LANGEVIN) /* L* does not enter −L' */
-        return (well){1.0, dL, 8 * dL / p->h, p->h, 0, p->D};
-    return (well){dL / (p->Cs[t->j] - 1), dL, 8 * dL / p->h, p->h, p->temp, 0};
+        return (qwell){1.0, dL, 8 * dL / p->h, p->h, 0, p->D};
+    return (qwell){dL / (p->Cs[t->j] - 1), dL, 8 * dL / p->h, p->h, p->temp, 0};
 }
 
 /* The escapes of every task that fall in [lo, hi), into times[off + i]. */
@@ -232,7 +160,7 @@ static void run_tasks(run_ctx *run, const rate_params *p, const mc_task *t, int 
             sgd_escapes(run, &w, &o, p->seta, p->B, t[k].stream, i0, i1, times + t[k].off);
             sinwell_free(&w);
         } else {
-            well w = task_well(p, &t[k]);
+            qwell w = task_well(p, &t[k]);
             esc e;
             well_exact(run, &w, p->grid, &e);
             escapes(run, &w, t[k].stream, i0, i1, p->dt, e.exact, times + t[k].off);
@@ -244,7 +172,7 @@ static void run_tasks(run_ctx *run, const rate_params *p, const mc_task *t, int 
 /* An SDE or Langevin well's summary from its task's escapes. */
 static esc well_result(run_ctx *run, const rate_params *p, const mc_task *t, const double *times)
 {
-    well w = task_well(p, t);
+    qwell w = task_well(p, t);
     esc e;
     well_exact(run, &w, p->grid, &e);
     summarise(times + t->off, t->reps, &e.mean, &e.se);
@@ -346,7 +274,7 @@ int main(int argc, char **argv)
     const mc_task *tk = task;
     for (int fam = 0; fam < NFAM; fam++) {
         for (int j = 0; j < nC; j++, tk++) {
-            well w = task_well(&P, tk);
+            qwell w = task_well(&P, tk);
             sg[fam][j] = well_result(&run, &P, tk, times);
             /* >>> snippet mori-rate-eq15 */
             k15[j] = sqrt(h * h / 2) / (2 * M_PI) * pow(Cs[j], -expo); /* Eq. 15, |h_s| = h* /2 */
@@ -379,13 +307,13 @@ int main(int argc, char **argv)
             sinwell w;
             double R = sqrt(dLs[fam] / 2);
             sgd_setup(&run, &w, o, R, sCs[j], sN, seta, (int)sB, (int)grid, 200);
-            sgd_finish(&run, &w, o, R, seta, (int)sB, sreps, (int)grid, (int)chainM, times + tk->off);
+            sgd_finish(&run, &w, o, seta, (int)sB, sreps, (int)grid, (int)chainM, times + tk->off);
             sinwell_free(&w);
             /* κ per saddle: the well has two, so the escape time is 1/(2κ) */
             fprintf(fg, "%.4g\t%.6g\t%g\t%.6g\t%.4g\t%.6g\t%.6g\t%.6g\t%.6g\t%.3g\t%.6g\t%.6g\t%.5g\t%.5g\t%.6g\t%.3g\n",
-                    o->dL, o->Lstar, o->C, o->mean, o->se, 0.5 / o->mean, 0.5 / (o->mean + z95 * o->se),
-                    0.5 / (o->mean - z95 * o->se), 0.5 / o->exact, o->qerr / o->exact, 0.5 / o->paper_sde,
-                    0.5 * o->eq15, o->h, o->hs, 0.5 / o->chain, o->cerr / o->chain);
+                    o->p.dL, o->p.Lstar, o->p.C, o->mean, o->se, 0.5 / o->mean, 0.5 / (o->mean + z95 * o->se),
+                    0.5 / (o->mean - z95 * o->se), 0.5 / o->p.exact, o->p.qerr / o->p.exact, 0.5 / o->p.paper_sde,
+                    0.5 * o->p.eq15, o->p.h, o->p.hs, 0.5 / o->p.chain, o->p.cerr / o->p.chain);
         }
         fprintf(fg, "\n\n");
     }
@@ -492,7 +420,7 @@ int main(int argc, char **argv)
     for (int fam = 0; fam < NFAM; fam++)
         for (int j = 0; j < nS; j++) {
             sgd_well *o = &sw[fam][j];
-            double zz = fabs(o->mean - o->chain) / hypot(o->se, o->cerr);
+            double zz = fabs(o->mean - o->p.chain) / hypot(o->se, o->p.cerr);
             zs = zz > zs ? zz : zs;
         }
     snprintf(basis, sizeof basis, "Bonferroni z (1%%, %d wells)", ms);
@@ -517,8 +445,8 @@ int main(int argc, char **argv)
             for (int j = 0; j < nS; j++) {
                 int i = fam * nS + j;
                 sgd_well *o = &sw[fam][j];
-                C2[i] = sCs[j], T2[i] = o->mean, S2[i] = o->se, K2[i] = o->chain, X2[i] = o->exact;
-                P2[i] = o->paper_sde, E2[i] = 1 / o->eq15;
+                C2[i] = sCs[j], T2[i] = o->mean, S2[i] = o->se, K2[i] = o->p.chain, X2[i] = o->p.exact;
+                P2[i] = o->p.paper_sde, E2[i] = 1 / o->p.eq15;
             }
         rate_slope(&run, C2, T2, S2, ms, &sg_m, &sg_se);
         rate_slope(&run, C2, K2, NULL, ms, &sg_c, NULL);
@@ -570,8 +498,8 @@ int main(int argc, char **argv)
     run_value(&run, "chain-M", "%ld", chainM);
     run_value(&run, "sgd-Cmin", "%g", sCs[0]);
     run_value(&run, "sgd-Cmax", "%g", sCs[nS - 1]);
-    run_value(&run, "sgd-h", "%.3f", sw[0][0].h);
-    run_value(&run, "sgd-hs", "%.3f", sw[0][0].hs);
+    run_value(&run, "sgd-h", "%.3f", sw[0][0].p.h);
+    run_value(&run, "sgd-hs", "%.3f", sw[0][0].p.hs);
     run_value(&run, "sgd-zmax", "%.2f", zs);
     run_value(&run, "sgd-zb", "%.2f", stats_z_bonferroni(alpha, ms));
     run_value(&run, "sgd-zq", "%.2f", zq);
