@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <gsl/gsl_errno.h>
 #ifdef _OPENMP
@@ -392,8 +393,14 @@ int run_finish(run_ctx *r)
     sanitize(params);
     buf_printf(&prov, "program\t%s\ncmd\t%s --profile %s --seed %ld %s\nprofile\t%s\nseed\t%ld\n",
                r->name, r->name, r->profile, r->seed, params, r->profile, r->seed);
-    buf_printf(&prov, "commit\t%s\nwall_s\t%.1f\nthreads\t%d\nhost\t%s\ndate\t%s\nblas_core\t%s\n",
-               r->commit, run_wall_seconds() - r->t_start, threads, host, date,
+    /* CPU time of all threads (user + system): the measure of a program's
+     * cost that a loaded machine does not inflate, for the budgets */
+    struct rusage ru;
+    double cpu = -1.0;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1e-6 * (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    buf_printf(&prov, "commit\t%s\nwall_s\t%.1f\ncpu_s\t%.1f\nthreads\t%d\nhost\t%s\ndate\t%s\nblas_core\t%s\n",
+               r->commit, run_wall_seconds() - r->t_start, cpu, threads, host, date,
                openblas_get_corename());
     write_text(r, ".vals.tsv", NULL, &r->vals);
     write_text(r, ".prov.tsv", NULL, &prov);
