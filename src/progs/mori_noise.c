@@ -238,8 +238,11 @@ int main(int argc, char **argv)
     run_begin(&run, "mori_noise", "MORI-NOISE: SGD noise strength vs loss during training", argc, argv);
     long ntrain = run.ci ? 400 : 2000, seeds = run.ci ? 3 : 4, epochs = 300;
     /* the CNN with the mean-square loss fits its training set slowly: with
-     * 8, 16, 16 channels 200 images take about 1000 epochs to reach 99 % */
-    long ncheck = 60, cnn_ntrain = run.ci ? 200 : 1000, cnn_epochs = 1000;
+     * 8, 16, 16 channels 200 images take about 1000 epochs to reach 99 %,
+     * while 1,000 images did not (98.7 % on the worst of 4 seeds after
+     * 1000 epochs), short of the late stage the claim is about; so the
+     * CNN trains on 200 images in both profiles */
+    long ncheck = 60, cnn_ntrain = 200, cnn_epochs = 1000;
     params p = {.width = run.ci ? 48 : 256, .B = 100, .lr = 0.1, .c1 = 8, .c2 = 16, .c3 = 16};
     double ce_mid_lo = 0.05, ce_mid_hi = 0.5, ce_small = 0.01, late = 0.25;
     const char *datadir = NULL;
