@@ -171,14 +171,14 @@ list-figures: check-figures
 # the gate derives every verdict from the rows and fails on a failing exact
 # or control row, or a verdict that differs from the catalogue's expected one
 check: check-figures $(BIN)/claims_gate $(CLAIMS)
-	$(BIN)/claims_gate --catalogue report/catalogue.tsv --out data/claims.tsv \
+	$(BIN)/claims_gate --catalogue report/catalogue.tsv --profile $(PROFILE) --out data/claims.tsv \
 	    --verdicts $(D)/verdicts.tsv $(GATE_PARTIAL) $(CLAIMS)
 
 # --- report -----------------------------------------------------------------
 G := report/gen
 $(G)/claims.tex: $(BIN)/claims_gate report/catalogue.tsv $(CLAIMS) figures/.profile
 	@mkdir -p $(G)
-	$(BIN)/claims_gate --quiet --no-fail --catalogue report/catalogue.tsv --tex $@ $(CLAIMS)
+	$(BIN)/claims_gate --quiet --no-fail --catalogue report/catalogue.tsv --profile $(PROFILE) --tex $@ $(CLAIMS)
 $(G)/vals.tex: src/scripts/tsv2tex.sh figures/.profile $(CLAIMS)
 	@mkdir -p $(G)
 	src/scripts/tsv2tex.sh $(D) $(PROFILE) $(FIGS:%=fig-%) > $(TMP) && mv $(TMP) $@

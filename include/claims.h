@@ -88,7 +88,9 @@ typedef struct {
 
 typedef struct {
     char *id, *figs, *title, *reason;
-    claims_verdict expected;
+    claims_verdict expected;    /* pinned for the paper profile */
+    claims_verdict expected_ci; /* for the ci profile: the same, unless the
+                                   catalogue writes "V; ci: W" */
 } claims_cat_entry;
 
 typedef struct {
@@ -116,7 +118,10 @@ const char *claims_verdict_name(claims_verdict v);
 int claims_verdict_parse(const char *s, claims_verdict *v);
 
 /* The catalogue: header line, then rows "id figs title expected reason";
- * expected is a verdict name, reason non-empty when it is "not attempted".
+ * expected is a verdict name, or "V; ci: W" when the ci profile's smaller
+ * sizes decide the claim differently from the paper profile's (both are
+ * measured results: the report says why they differ); reason non-empty
+ * when it is "not attempted".
  * Returns 0, or -1 with "FILE, line N: reason" in err. */
 int claims_catalogue_read(claims_catalogue *c, FILE *f, const char *name, char *err,
                           size_t errlen);

@@ -294,10 +294,16 @@ int claims_catalogue_read(claims_catalogue *c, FILE *f, const char *name, char *
         else if (claims_catalogue_find(c, col[0]))
             rc = fail(err, errlen, "%s, line %ld: claim ID %s listed twice", name, ln, col[0]);
         else {
-            claims_verdict v;
-            if (claims_verdict_parse(col[3], &v))
+            claims_verdict v, vci = VERDICT_PENDING;
+            char *ci = strstr(col[3], "; ci: ");
+            if (ci)
+                *ci = '\0', ci += strlen("; ci: ");
+            if (claims_verdict_parse(col[3], &v) || (ci && claims_verdict_parse(ci, &vci)))
                 rc = fail(err, errlen, "%s, line %ld: expected verdict '%.40s' of %s is not a "
-                                       "verdict", name, ln, col[3], col[0]);
+                                       "verdict (or 'V; ci: W')", name, ln, ci ? ci : col[3], col[0]);
+            else if (ci && (v == VERDICT_NOT_ATTEMPTED || vci == VERDICT_NOT_ATTEMPTED || vci == v))
+                rc = fail(err, errlen, "%s, line %ld: %s: a ci verdict must differ from the paper's "
+                                       "and neither be 'not attempted'", name, ln, col[0]);
             else if (v == VERDICT_NOT_ATTEMPTED && !*col[4])
                 rc = fail(err, errlen, "%s, line %ld: %s is not attempted without a reason",
                           name, ln, col[0]);
@@ -307,7 +313,7 @@ int claims_catalogue_read(claims_catalogue *c, FILE *f, const char *name, char *
                     c->e = sgdn_realloc(c->e, sgdn_mul(c->cap, sizeof *c->e));
                 }
                 c->e[c->n++] = (claims_cat_entry){dup(col[0]), dup(col[1]), dup(col[2]),
-                                                  dup(col[4]), v};
+                                                  dup(col[4]), v, ci ? vci : v};
             }
         }
     }

@@ -242,13 +242,26 @@ static void catalogue(void **state)
     fclose(f);
     assert_int_equal(c.n, 2);
     assert_int_equal(claims_catalogue_find(&c, "B")->expected, VERDICT_NOT_ATTEMPTED);
+    assert_int_equal(claims_catalogue_find(&c, "A")->expected_ci, VERDICT_REPRODUCED);
     assert_null(claims_catalogue_find(&c, "C"));
+    claims_catalogue_free(&c);
+    /* a ci verdict that differs from the paper profile's */
+    const char *two = "id\tfigs\ttitle\texpected\treason\nA\t1\tt\tnot reproduced; ci: reproduced\t\n";
+    f = file_of(two, strlen(two));
+    assert_int_equal(claims_catalogue_read(&c, f, "cat", err, sizeof err), 0);
+    fclose(f);
+    assert_int_equal(claims_catalogue_find(&c, "A")->expected, VERDICT_NOT_REPRODUCED);
+    assert_int_equal(claims_catalogue_find(&c, "A")->expected_ci, VERDICT_REPRODUCED);
     claims_catalogue_free(&c);
     const char *bad[] = {"id\tfigs\ttitle\tabsent\treason\nA\t1\tt\tpending\tx\n",
                          "id\tfigs\ttitle\texpected\treason\nA\t1\tt\tfine\tx\n",
                          "id\tfigs\ttitle\texpected\treason\nA\t1\tt\tnot attempted\t\n",
                          "id\tfigs\ttitle\texpected\treason\nA\t1\tt\tpending\tx\nA\t1\tt\tpending\tx\n",
-                         "id\tfigs\ttitle\texpected\treason\nA\t1\tt\n", ""};
+                         "id\tfigs\ttitle\texpected\treason\nA\t1\tt\n",
+                         "id\tfigs\ttitle\texpected\treason\nA\t1\tt\treproduced; ci: fine\t\n",
+                         "id\tfigs\ttitle\texpected\treason\nA\t1\tt\treproduced; ci: reproduced\t\n",
+                         "id\tfigs\ttitle\texpected\treason\nA\t1\tt\tnot attempted; ci: reproduced\tx\n",
+                         ""};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         f = file_of(bad[i], strlen(bad[i]));
         assert_int_equal(claims_catalogue_read(&c, f, "cat", err, sizeof err), -1);

@@ -122,7 +122,7 @@ if [[ -x $gate ]]; then
   gate_rc() {  # expected-rc description expected-verdict rows...
     local want=$1 what=$2; cat_of "$3"; shift 3
     { echo "$hdr"; for r in "$@"; do printf '%s\n' "$r"; done; } >"$tmp/c.claims.tsv"
-    "$gate" --quiet --catalogue "$tmp/cat.tsv" "$tmp/c.claims.tsv" >/dev/null 2>"$tmp/stderr"
+    "$gate" --quiet --catalogue "$tmp/cat.tsv" --profile "${GATE_PROFILE:-paper}" "$tmp/c.claims.tsv" >/dev/null 2>"$tmp/stderr"
     local rc=$?
     if ((rc != want)); then bad "gate, $what: exit $rc, expected $want"; return; fi
     if ((rc == 2)) && ! grep -q 'c.claims.tsv, line [0-9]' "$tmp/stderr"; then
@@ -132,6 +132,9 @@ if [[ -x $gate ]]; then
   gate_rc 0 "a passing paper row" "reproduced" "$(row paper 1.00 1.01 eq 0.05)"
   gate_rc 0 "a refuted paper row (a finding)" "not reproduced" "$(row paper 1.00 1.20 eq 0.05)"
   gate_rc 1 "an unexpected verdict" "reproduced" "$(row paper 1.00 1.20 eq 0.05)"
+  # a ci verdict pinned apart from the paper profile's: each profile compares with its own
+  GATE_PROFILE=ci gate_rc 0 "the ci pin, ci profile" "not reproduced; ci: reproduced" "$(row paper 1.00 1.01 eq 0.05)"
+  GATE_PROFILE=paper gate_rc 1 "the paper pin, paper profile" "not reproduced; ci: reproduced" "$(row paper 1.00 1.01 eq 0.05)"
   gate_rc 0 "a correction" "reproduced with correction" "$(row paper 1 2 eq 0.1)" "$(row corrected 1 1 eq 0.1)"
   gate_rc 1 "a failing exact row" "reproduced" "$(row paper 1 1 eq 0.1)" "$(row exact 1 2 eq 0.1)"
   gate_rc 1 "a failing control row" "reproduced" "$(row paper 1 1 eq 0.1)" "$(row control 2 1 le 0.1)"

@@ -3,8 +3,8 @@
  * rows, compare it with the verdict pinned in the catalogue, print the
  * table, and write data/claims.tsv, the verdicts and the report's tables.
  *
- *   claims_gate [--catalogue F] [--out F] [--verdicts F] [--tex F]
- *               [--quiet] [--no-fail] [--partial] CLAIMS.tsv...
+ *   claims_gate [--catalogue F] [--profile paper|ci] [--out F] [--verdicts F]
+ *               [--tex F] [--quiet] [--no-fail] [--partial] CLAIMS.tsv...
  *
  * The rules (claims.h): a program never states a verdict.  Each row says
  * what it tests — paper (the statement as printed), corrected (the
@@ -30,7 +30,9 @@
  * from the catalogue, rows for a claim catalogued as not attempted), with
  * one line naming the file and line; 1 when an exact or control row fails
  * (a bug in the project) or a derived verdict differs from the catalogue's
- * expected one (both printed); 0 otherwise.  A failing paper or corrected
+ * expected one for the --profile the claims come from (default paper; the
+ * catalogue may pin a different ci verdict, "V; ci: W") (both printed); 0
+ * otherwise.  A failing paper or corrected
  * row is a finding, never a failure of the gate.  --no-fail turns exit 1
  * into 0 (for building the report); --partial compares only the claims
  * that have rows (when not every program's file is given).
@@ -45,7 +47,7 @@
 static void usage_exit(const char *msg)
 {
     fprintf(stderr, "claims_gate: error: %s\n"
-                    "usage: claims_gate [--catalogue F] [--out F] [--verdicts F] [--tex F] "
+                    "usage: claims_gate [--catalogue F] [--profile paper|ci] [--out F] [--verdicts F] [--tex F] "
                     "[--quiet] [--no-fail] [--partial] CLAIMS.tsv...\n", msg);
     exit(2);
 }
@@ -226,7 +228,13 @@ static void write_tsv(const char *file, const claims_set *s, const id_list *ids)
     commit_tmp(f, tmp, file);
 }
 
-static void write_verdicts(const char *file, const id_list *ids)
+/* The verdict the catalogue pins for the profile the claims come from. */
+static claims_verdict expected_of(const claims_cat_entry *e, int ci)
+{
+    return ci ? e->expected_ci : e->expected;
+}
+
+static void write_verdicts(const char *file, const id_list *ids, int ci)
 {
     char tmp[4200];
     FILE *f = open_tmp(file, tmp, sizeof tmp);
@@ -234,7 +242,7 @@ static void write_verdicts(const char *file, const id_list *ids)
     for (size_t c = 0; c < ids->n; c++) {
         const claims_tally *t = &ids->tally[c];
         fprintf(f, "%s\t%s\t%s", ids->id[c], claims_verdict_name(ids->verdict[c]),
-                ids->cat[c] ? claims_verdict_name(ids->cat[c]->expected) : "-");
+                ids->cat[c] ? claims_verdict_name(expected_of(ids->cat[c], ci)) : "-");
         for (int k = 0; k < 4; k++)
             fprintf(f, "\t%d/%d", t->pass[k], t->n[k]);
         fprintf(f, "\t%d\n", t->inconclusive[0] + t->inconclusive[1] + t->inconclusive[2] +
@@ -262,7 +270,7 @@ static void print_table(const claims_set *s, const id_list *ids)
 
 int main(int argc, char **argv)
 {
-    const char *out = NULL, *texfile = NULL, *catfile = NULL, *verdfile = NULL;
+    const char *out = NULL, *texfile = NULL, *catfile = NULL, *verdfile = NULL, *profile = "paper";
     int quiet = 0, nofail = 0, partial = 0, first = argc;
     char err[1024];
     for (int i = 1; i < argc; i++) {
@@ -270,6 +278,7 @@ int main(int argc, char **argv)
                            : !strcmp(argv[i], "--tex")       ? &texfile
                            : !strcmp(argv[i], "--catalogue") ? &catfile
                            : !strcmp(argv[i], "--verdicts")  ? &verdfile
+                           : !strcmp(argv[i], "--profile")   ? &profile
                                                              : NULL;
         if (opt) {
             if (i + 1 == argc)
@@ -291,6 +300,9 @@ int main(int argc, char **argv)
     }
     if (first == argc)
         usage_exit("no claims files given");
+    if (strcmp(profile, "paper") && strcmp(profile, "ci"))
+        usage_exit("--profile must be 'paper' or 'ci'");
+    int ci = !strcmp(profile, "ci");
 
     claims_catalogue cat = {0};
     if (catfile) {
@@ -357,7 +369,7 @@ int main(int argc, char **argv)
     if (out)
         write_tsv(out, &s, &ids);
     if (verdfile)
-        write_verdicts(verdfile, &ids);
+        write_verdicts(verdfile, &ids, ci);
     if (texfile)
         write_tex(texfile, &s, &ids);
 
@@ -383,12 +395,12 @@ int main(int argc, char **argv)
         const claims_tally *t = &ids.tally[c];
         if (partial && t->n[0] + t->n[1] + t->n[2] + t->n[3] == 0)
             continue;
-        if (ids.verdict[c] != ids.cat[c]->expected) {
+        if (ids.verdict[c] != expected_of(ids.cat[c], ci)) {
             mismatches++;
             fprintf(stderr, "claims_gate: %s: derived verdict '%s' differs from the expected '%s' "
-                            "(report/catalogue.tsv)\n", ids.id[c],
+                            "of the %s profile (report/catalogue.tsv)\n", ids.id[c],
                     claims_verdict_name(ids.verdict[c]),
-                    claims_verdict_name(ids.cat[c]->expected));
+                    claims_verdict_name(expected_of(ids.cat[c], ci)), profile);
         }
     }
     if (!quiet || bugs || mismatches)
