@@ -21,6 +21,11 @@
 #include "rng.h"
 
 #define FMNIST_DEFAULT_DIR "/usr/share/datasets/fashion-mnist"
+/* The --data-dir option of every program that reads Fashion-MNIST (an
+ * opts_spec entry; var a const char *, NULL for the default). */
+#define FMNIST_OPT_DATA_DIR(var)                                                                    \
+    {"data-dir", OPT_STRING, &(var), 0, 0,                                                          \
+     "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"}
 #define FMNIST_SIDE 28
 #define FMNIST_CLASSES 10
 

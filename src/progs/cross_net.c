@@ -197,7 +197,7 @@ int main(int argc, char **argv)
                         {"eta", OPT_DOUBLE, &eta, 1e-4, 10, "SGD learning rate"},
                         {"B", OPT_INT, &B, 1, 64, "SGD batch size"},
                         {"reps", OPT_INT, &reps, 10, 1e7, "SGD runs from the minimum"},
-                        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory"},
+                        FMNIST_OPT_DATA_DIR(datadir),
                         {0}};
     shard_ctx sh;
     shard_parse(&run, &sh, spec);

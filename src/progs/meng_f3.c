@@ -172,7 +172,7 @@ int main(int argc, char **argv)
         {"seeds", OPT_INT, &seeds, 2, 100, "runs (initialisations) per batch size"},
         {"batches", OPT_LIST, &batches, 1, 60000, "batch sizes"},
         {"lr", OPT_DOUBLE, &lr, 1e-6, 10, "learning rate eta"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     shard_ctx sh;
     shard_parse(&run, &sh, spec);

@@ -184,7 +184,7 @@ int main(int argc, char **argv)
         {"lr-pld", OPT_DOUBLE, &P.lr_pld, 1e-6, 10, "PLD learning rate"},
         {"alpha", OPT_DOUBLE, &P.alpha, 0, 100, "PLD noise scale alpha"},
         {"beta", OPT_DOUBLE, &P.beta, 0, 1e6, "PLD state dependence beta"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     shard_ctx shd;
     shard_parse(&run, &shd, spec);

@@ -132,7 +132,7 @@ int main(int argc, char **argv)
         {"scale-conv1", OPT_DOUBLE, &scale1, 1e-12, 1, "step per point, conv1"},
         {"scale-conv2", OPT_DOUBLE, &scale2, 1e-12, 1, "step per point, conv2"},
         {"lanczos-steps", OPT_INT, &lsteps, 2, 1000, "Lanczos steps for the top eigenvector of a layer block"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     run_parse(&run, spec);
 

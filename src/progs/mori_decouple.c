@@ -101,7 +101,7 @@ int main(int argc, char **argv)
         {"lr", OPT_DOUBLE, &lr, 1e-6, 10, "learning rate eta"},
         {"epochs", OPT_LIST, &epochs, 0, 1e6, "the three checkpoint epochs, increasing"},
         {"seeds", OPT_INT, &seeds, 2, MAXSEED, "seeds"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     shard_ctx sh;
     shard_parse(&run, &sh, spec);

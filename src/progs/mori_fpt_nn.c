@@ -88,7 +88,7 @@ int main(int argc, char **argv)
         {"tfit", OPT_DOUBLE, &tfit, 0, 1e9, "fit only levels with mean t_p >= tfit (the paper's Fig. 3c starts at 1)"},
         {"boot", OPT_INT, &boot, 50, 1e6, "bootstrap resamples"},
         {"neig", OPT_INT, &neig, 2, 200, "top eigenvalues of G to report"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     shard_ctx sh;
     shard_parse(&run, &sh, spec);

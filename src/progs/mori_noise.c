@@ -261,7 +261,7 @@ int main(int argc, char **argv)
         {"seeds", OPT_INT, &seeds, 2, MAXSEED, "seeds per run"},
         {"ncheck", OPT_INT, &ncheck, 6, MAXCK, "checkpoints (log-spaced in epochs)"},
         {"late", OPT_DOUBLE, &late, 0.01, 1, "late stage: epochs >= late x epochs (fixed in advance)"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     shard_ctx sh;
     shard_parse(&run, &sh, spec);

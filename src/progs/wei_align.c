@@ -101,7 +101,7 @@ int main(int argc, char **argv)
         {"lr-ce", OPT_DOUBLE, &lr_ce, 1e-7, 10, "learning rate with cross-entropy"},
         {"lr-mse", OPT_DOUBLE, &lr_mse, 1e-7, 10, "learning rate with mean-square error"},
         {"smoothing", OPT_DOUBLE, &smooth, 0, 0.9, "label smoothing epsilon (cross-entropy)"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     shard_ctx sh;
     shard_parse(&run, &sh, spec);

@@ -156,7 +156,7 @@ int main(int argc, char **argv)
         {"lr", OPT_DOUBLE, &lr, 1e-6, 10, "learning rate eta"},
         {"momentum", OPT_DOUBLE, &mu, 0, 0.999, "momentum mu"},
         {"smoothing", OPT_DOUBLE, &smooth, 0, 0.9, "label smoothing epsilon"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     shard_ctx sh;
     shard_parse(&run, &sh, spec);

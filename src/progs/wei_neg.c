@@ -127,7 +127,7 @@ int main(int argc, char **argv)
         {"steps", OPT_INT, &steps, 1, 1e8, "SGD iterations to equilibrate"},
         {"reps", OPT_INT, &reps, 1, 1000, "independent SGD runs per (batch, lr)"},
         {"smoothing", OPT_DOUBLE, &smooth, 0, 0.9, "label smoothing epsilon"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     shard_ctx sh;
     shard_parse(&run, &sh, spec);

@@ -292,7 +292,7 @@ int main(int argc, char **argv)
         {"npts", OPT_INT, &P.npts, 1, 1000, "interior points of each chord"},
         {"early", OPT_INT, &P.early, -1, 100000, "epochs of the early phase, not projected (-1: half of --epochs)"},
         {"stride", OPT_INT, &P.stride, -1, 100000, "epochs between checkpoints of the path (-1: (epochs - early)/10)"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     shard_ctx sh;
     shard_parse(&run, &sh, spec);

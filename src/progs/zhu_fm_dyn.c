@@ -22,6 +22,7 @@
 #include "dynamics.h"
 #include "err.h"
 #include "fmdyn.h"
+#include "fmnist.h"
 #include "fmdyn_run.h"
 #include "nn.h"
 #include "rng.h"
@@ -99,7 +100,7 @@ int main(int argc, char **argv)
         {"sharp-every", OPT_INT, &sharp_every, 1, 1e6, "iterations between sharpness estimates"},
         {"pairs", OPT_INT, &pairs, 2, 1e6, "antithetic pairs per sharpness estimate (M = 2 pairs)"},
         {"delta", OPT_DOUBLE, &delta, 1e-8, 1, "sharpness perturbation sd"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     shard_ctx sh;
     shard_parse(&run, &sh, spec);

@@ -63,7 +63,7 @@ int main(int argc, char **argv)
         {"neig", OPT_INT, &neig, 1, 11330, "Hessian eigenvalues to report"},
         {"lanczos-steps", OPT_INT, &steps, 1, 11330, "Lanczos steps (>= neig)"},
         {"log-every", OPT_INT, &log_every, 1, 1e7, "iterations between rows of the training log"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     run_parse(&run, spec);
     if (ncorrupt > ntrain)

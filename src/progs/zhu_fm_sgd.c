@@ -18,6 +18,7 @@
 #include "dynamics.h"
 #include "err.h"
 #include "fmdyn.h"
+#include "fmnist.h"
 #include "nn.h"
 #include "rng.h"
 #include "run.h"
@@ -183,7 +184,7 @@ int main(int argc, char **argv)
         {"lanczos-steps", OPT_INT, &lsteps, 2, 11330, "Lanczos steps for lambda1, u1"},
         {"points", OPT_INT, &npts, 2, 64, "full measurement points (0 and log-spaced from 10 to --iters)"},
         {"norm-every", OPT_INT, &norm_every, 1, 1e7, "iterations between gradient/noise norm rows"},
-        {"data-dir", OPT_STRING, &datadir, 0, 0, "Fashion-MNIST directory (default $FASHION_MNIST_DIR, then " FMNIST_DEFAULT_DIR ")"},
+        FMNIST_OPT_DATA_DIR(datadir),
         {0}};
     shard_ctx sh;
     shard_parse(&run, &sh, spec);
